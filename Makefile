@@ -1,0 +1,57 @@
+# Two commands on a fresh machine: `make lab` (run every notebook) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+# Sanitize file and an explicit kernel: nbval runs the notebooks in this environment's python.
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help venv lab test test-here lint jupyter outputs bench colab-sync clean
+
+help:
+	@echo "make lab      - set up .venv if needed, run every notebook headless, print what each reached"
+	@echo "make test     - set up .venv if needed, run unit tests and nbval over every notebook"
+	@echo "make jupyter  - open JupyterLab on notebooks/"
+	@echo "make outputs  - re-execute the notebooks in place (after changing them or lab_utils)"
+	@echo "make bench    - benchmark the batched XOR trainer against the per-model loop"
+
+# Reinstalls only when the pinned files change; a second `make lab` installs nothing.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@# Build matplotlib's font cache now: inside a kernel its one-time notice would land on stderr and fail nbval.
+	$(BIN)/python -c "import matplotlib.pyplot"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: venv
+	$(BIN)/lab run-all
+
+test: venv
+	$(MAKE) --no-print-directory test-here PY=$(BIN)/python
+
+# The suite in an environment that is already set up (e.g. conda: make test-here PY=python).
+PY ?= python
+test-here:
+	$(PY) -m ruff check lab_utils tests benchmarks notebooks
+	$(PY) -m pytest -n 2 --dist loadfile $(NBVAL) $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/python -m ruff check lab_utils tests benchmarks notebooks
+
+jupyter: venv
+	$(BIN)/jupyter lab notebooks/
+
+outputs: venv
+	$(BIN)/lab refresh notebooks/*.ipynb
+
+bench: venv
+	$(BIN)/python benchmarks/bench_batched.py
+
+colab-sync: venv
+	$(BIN)/lab colab-sync notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache

@@ -1,0 +1,189 @@
+"""`lab` command line: run, sweep, params, run-all, refresh, colab-sync (also `python -m lab_utils`)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import LabError
+from .params import read_parameters
+
+SUMMARY_COLUMNS = ["notebook", "status", "seconds", "converged", "final_loss", "accuracy", "success_rate", "error"]
+
+
+def _pairs(pairs: list[list[str]] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in pairs or []:
+        out[name] = value  # a repeated name: the last one wins, as with papermill
+    return out
+
+
+def _print_record(rec: dict) -> None:
+    from .results import format_results
+
+    print(f"{rec['notebook']}: {rec['status']} in {rec['seconds']:.1f} s -> {rec['output']}")
+    if rec["status"] == "ok":
+        print(format_results(rec["results"]))
+    else:
+        print(f"error: {rec['error']}")
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from .runner import table_text
+
+    rows = [{"name": p.name, "type": p.type.__name__, "default": repr(p.default), "help": p.help}
+            for p in read_parameters(args.notebook).values()]
+    print(table_text(rows))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import RUNS_DIR, execute, params_id, resolve_params
+
+    params = resolve_params(args.notebook, _pairs(args.p))
+    out = Path(args.out) if args.out else RUNS_DIR / Path(args.notebook).stem / params_id(params)
+    rec = execute(args.notebook, params, out, args.kernel, args.timeout)
+    _print_record(rec)
+    return 0 if rec["status"] == "ok" else 1
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .runner import RUNS_DIR, expand_grid, flatten, sweep, table_text
+
+    raw = _pairs(args.p)
+    grid = expand_grid(args.notebook, raw)
+    if args.plot and args.plot_x not in raw:
+        raise LabError(f"--plot-x {args.plot_x!r} is not a swept parameter; sweep it with -p {args.plot_x} a,b,c")
+    tag = hashlib.sha1(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:8]
+    out = Path(args.out) if args.out else RUNS_DIR / Path(args.notebook).stem / f"sweep-{tag}"
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(grid), desc="sweep", unit="run", file=sys.stderr)
+    records = sweep(args.notebook, grid, out, args.workers, args.timeout, args.resume, args.kernel,
+                    on_done=(lambda rec: bar.update(1)) if bar else None)
+    if bar:
+        bar.close()
+    rows = [flatten(r) for r in records]
+    cols = ["run", *raw, "status", "seconds"] + [c for c in (args.columns or "").split(",") if c]
+    if not args.columns:
+        scalar = [k for r in rows for k, v in r.items() if k not in cols and k != "error" and not str(v).startswith("[")]
+        cols += list(dict.fromkeys(scalar))
+    print(table_text(rows, cols + ["error"]))
+    if args.plot:
+        from .plots import rate_figure
+
+        ok = [r for r in rows if r["status"] == "ok"]
+        others = [k for k in raw if k != args.plot_x and len({r[k] for r in ok}) > 1]
+        fig = rate_figure(ok, x=args.plot_x, y=args.plot, group=others[0] if others else None)
+        fig.savefig(out / f"{args.plot}-vs-{args.plot_x}.png", dpi=100)
+        print(f"plot: {out / f'{args.plot}-vs-{args.plot_x}.png'}")
+    failed = sum(r["status"] != "ok" for r in records)
+    print(f"{len(records)} runs: {len(records) - failed} ok, {failed} failed; table: {out / 'results.csv'}")
+    return 1 if failed else 0
+
+
+def cmd_run_all(args: argparse.Namespace) -> int:
+    from .runner import RUNS_DIR, execute, table_text
+
+    notebooks = sorted(Path(args.folder).glob("*.ipynb"))
+    if not notebooks:
+        raise LabError(f"no notebooks in {args.folder}")
+    rows = []
+    for nb in notebooks:
+        rec = execute(nb, {}, RUNS_DIR / nb.stem / "defaults", args.kernel, args.timeout)
+        rows.append({"notebook": nb.name, "status": rec["status"], "seconds": rec["seconds"],
+                     **rec["results"], "error": rec["error"]})
+        print(f"{nb.name}: {rec['status']} in {rec['seconds']:.1f} s", flush=True)
+    print()
+    print(table_text(rows, [c for c in SUMMARY_COLUMNS if any(c in r for r in rows)]))
+    print(f"executed copies: {RUNS_DIR}/<notebook>/defaults/ (the notebooks in {args.folder} are unchanged)")
+    return 1 if any(r["status"] != "ok" for r in rows) else 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from .refresh import refresh
+
+    for nb in args.notebooks:
+        seconds = refresh(nb, args.kernel)
+        print(f"{nb}: re-executed in place in {seconds:.1f} s")
+    return 0
+
+
+def cmd_colab_sync(args: argparse.Namespace) -> int:
+    from .colab import sync
+
+    changed = sync(args.notebooks, check=args.check)
+    for nb in changed:
+        print(f"{nb}: {'out of date' if args.check else 'updated'}")
+    return 1 if (args.check and changed) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lab", description="Run the lab notebooks with validated parameters.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, params: bool = True) -> None:
+        p.add_argument("notebook", help="path of the .ipynb")
+        if params:
+            p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter")
+            p.add_argument("--out", help="output folder (default: runs/<notebook>/...)")
+            p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
+            p.add_argument("--timeout", type=float, default=None, help="seconds before a run is stopped")
+
+    p = sub.add_parser("params", help="list a notebook's parameters with types, defaults and help")
+    common(p, params=False)
+    p.set_defaults(func=cmd_params)
+
+    p = sub.add_parser("run", help="execute one notebook with parameters and print its results")
+    common(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("sweep", help="run a grid of parameters (-p lr 0.1,0.5 -p seed 0..9) in parallel")
+    common(p)
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel runs (default: cores)")
+    p.add_argument("--resume", action="store_true", help="skip runs that already finished ok in --out")
+    p.add_argument("--columns", help="result columns to show, comma-separated (default: all scalars)")
+    p.add_argument("--plot", metavar="METRIC", help="save a plot of METRIC against --plot-x")
+    p.add_argument("--plot-x", metavar="PARAM", help="the swept parameter on the plot's x axis")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("run-all", help="execute every notebook of a folder with its defaults and summarize")
+    p.add_argument("folder", nargs="?", default="notebooks")
+    p.add_argument("--kernel", default="python3")
+    p.add_argument("--timeout", type=float, default=600)
+    p.set_defaults(func=cmd_run_all)
+
+    p = sub.add_parser("refresh", help="re-execute notebooks in place, top to bottom (to update stored outputs)")
+    p.add_argument("notebooks", nargs="+")
+    p.add_argument("--kernel", default="python3")
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("colab-sync", help="rewrite the Colab badge and install cell from pyproject.toml")
+    p.add_argument("notebooks", nargs="+")
+    p.add_argument("--check", action="store_true", help="only report notebooks that are out of date (exit 1)")
+    p.set_defaults(func=cmd_colab_sync)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `lab` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "plot", None) and not args.plot_x:
+        parser.error("--plot needs --plot-x PARAM")
+    try:
+        return args.func(args)
+    except LabError as e:
+        print(f"lab: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

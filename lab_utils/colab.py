@@ -1,0 +1,96 @@
+"""Open-in-Colab support: the badge and the Colab-only install cell, written from one configured address."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import LabError
+from .runner import atomic_write
+
+BADGE_TAG = "colab-badge"
+INSTALL_TAG = "colab-install"
+SOURCE_ENV = "LAB_UTILS_SOURCE"  # a pip source (path, wheel, URL) that replaces the repository, e.g. for offline tests
+
+INSTALL_TEMPLATE = '''\
+# Colab only: install lab_utils from the course repository; Colab's own torch, numpy and matplotlib are kept.
+import importlib.util, os, subprocess, sys
+
+try:
+    import google.colab  # noqa: F401  (importable only on Colab)
+    _on_colab = True
+except ImportError:
+    _on_colab = False
+if _on_colab and importlib.util.find_spec("lab_utils") is None:
+    _source = os.environ.get("{env}", "git+https://github.com/{repo}@{branch}")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", _source], check=True)'''
+
+BADGE_TEMPLATE = (
+    "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+    "(https://colab.research.google.com/github/{repo}/blob/{branch}/{path})"
+)
+
+
+def find_pyproject(start: Path) -> Path:
+    """The pyproject.toml of the checkout that holds `start`."""
+    for folder in [start.resolve(), *start.resolve().parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    raise LabError(f"no pyproject.toml above {start}; run this inside the course repository")
+
+
+def repository(pyproject: Path) -> tuple[str, str]:
+    """(owner/name, branch) from [project.urls] Repository and [tool.lab-utils] colab-branch."""
+    text = pyproject.read_text(encoding="utf-8")
+    url = re.search(r'^Repository\s*=\s*"https://github\.com/([^/"\s]+/[^/"\s]+?)/?"', text, re.M)
+    branch = re.search(r'^colab-branch\s*=\s*"([^"\s]+)"', text, re.M)
+    if not url:
+        raise LabError(f"{pyproject}: set [project.urls] Repository = \"https://github.com/OWNER/NAME\"")
+    return url.group(1), branch.group(1) if branch else "main"
+
+
+def expected_cells(notebook: Path) -> tuple[str, str]:
+    """The badge markdown and the install-cell source this notebook should carry."""
+    pyproject = find_pyproject(notebook.parent)
+    repo, branch = repository(pyproject)
+    rel = notebook.resolve().relative_to(pyproject.parent).as_posix()
+    return (BADGE_TEMPLATE.format(repo=repo, branch=branch, path=rel),
+            INSTALL_TEMPLATE.format(env=SOURCE_ENV, repo=repo, branch=branch))
+
+
+def _tagged(nb: dict, tag: str) -> dict | None:
+    return next((c for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", [])), None)
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def sync(notebooks: Iterable[str | Path], check: bool = False) -> list[Path]:
+    """Rewrite each notebook's badge and install cell from pyproject.toml; return those that differed."""
+    changed = []
+    for path in map(Path, notebooks):
+        if not path.is_file():
+            raise LabError(f"no notebook at {path}")
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        badge, install = expected_cells(path)
+        badge_cell, install_cell = _tagged(nb, BADGE_TAG), _tagged(nb, INSTALL_TAG)
+        if badge_cell and install_cell and _source(badge_cell) == badge and _source(install_cell) == install:
+            continue
+        changed.append(path)
+        if check:
+            continue
+        if badge_cell is None:
+            badge_cell = {"id": BADGE_TAG, "cell_type": "markdown", "metadata": {"tags": [BADGE_TAG]}, "source": ""}
+            nb["cells"].insert(0, badge_cell)
+        if install_cell is None:
+            install_cell = {"id": INSTALL_TAG, "cell_type": "code", "execution_count": None, "metadata": {"tags": [INSTALL_TAG]},
+                            "outputs": [], "source": ""}
+            nb["cells"].insert(nb["cells"].index(badge_cell) + 1, install_cell)
+        badge_cell["source"], install_cell["source"] = badge, install
+        atomic_write(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    return changed

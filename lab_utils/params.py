@@ -1,0 +1,162 @@
+"""Notebook parameters: read the annotated `parameters` cell, parse values safely, check them."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import io
+import json
+import math
+import tokenize
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ParameterError
+
+TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
+_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython"}
+_PLAIN = (bool, int, float, str, type(None), list, tuple, dict)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One notebook parameter as declared in its `parameters` cell."""
+
+    name: str
+    type: type
+    default: Any
+    help: str = ""
+
+
+def _closest(name: str, names: Iterable[str]) -> str:
+    match = difflib.get_close_matches(name, list(names), n=1, cutoff=0.5)
+    return f"did you mean {match[0]!r}? " if match else ""
+
+
+def unknown_name_error(name: str, valid: Iterable[str]) -> ParameterError:
+    """The error for a parameter name the notebook does not declare."""
+    valid = list(valid)
+    return ParameterError(f"unknown parameter {name!r}; {_closest(name, valid)}valid names: {', '.join(valid)}")
+
+
+def _type_error(name: str, kind: type, value: Any) -> ParameterError:
+    example = {int: "10", float: "0.1", bool: "true", str: "text"}[kind]
+    return ParameterError(
+        f"parameter {name!r} must be {kind.__name__}, got {value!r} ({type(value).__name__}); e.g. -p {name} {example}"
+    )
+
+
+def parameters_cell(nb: Mapping[str, Any]) -> str:
+    """The source of the notebook's cell tagged `parameters`."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            src = cell.get("source", "")
+            return "".join(src) if isinstance(src, list) else src
+    raise ParameterError("the notebook has no cell tagged 'parameters'; tag its hyperparameter cell 'parameters'")
+
+
+def parse_parameters(source: str) -> dict[str, Param]:
+    """Parse `name: type = literal  # help` lines into Params, in order."""
+    comments = {}
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    params: dict[str, Param] = {}
+    for node in ast.parse(source).body:
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None):
+            continue
+        name = node.target.id
+        kind = TYPES.get(ast.unparse(node.annotation))
+        if kind is None:
+            raise ParameterError(f"parameter {name!r} has type {ast.unparse(node.annotation)}; use int, float, str or bool")
+        params[name] = Param(name, kind, ast.literal_eval(node.value), comments.get(node.lineno, ""))
+    if not params:
+        raise ParameterError("the parameters cell declares nothing; write lines like 'lr: float = 0.1  # learning rate'")
+    return params
+
+
+def read_parameters(path: str | Path) -> dict[str, Param]:
+    """The parameters a notebook file declares, in order."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"no notebook at {path}; check the path")
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise ParameterError(f"{path} is not a readable notebook ({e})") from None
+    return parse_parameters(parameters_cell(nb))
+
+
+def parse_value(param: Param, text: str) -> Any:
+    """Parse command-line text into the parameter's type, without eval."""
+    kind, t = param.type, text.strip()
+    try:
+        if kind is bool:
+            low = t.lower()
+            if low in ("true", "1", "yes"):
+                return True
+            if low in ("false", "0", "no"):
+                return False
+            raise ValueError
+        if kind is int:
+            return int(t)
+        if kind is float:
+            v = float(t)
+            if not math.isfinite(v):
+                raise ValueError
+            return v
+        return text
+    except ValueError:
+        raise _type_error(param.name, kind, text) from None
+
+
+def check_value(param: Param, value: Any) -> Any:
+    """Check an already-typed value (e.g. from papermill) against the declared type; ints pass as floats."""
+    kind = param.type
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind in (int, float) and isinstance(value, bool):
+        raise _type_error(param.name, kind, value)
+    if not isinstance(value, kind) or (kind is float and not math.isfinite(value)):
+        raise _type_error(param.name, kind, value)
+    return value
+
+
+def check_params(
+    namespace: dict[str, Any],
+    positive: Iterable[str] = (),
+    choices: Mapping[str, Iterable[str]] | None = None,
+    at_least: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """Check a notebook's parameters in its globals (names, types, ranges) and return them in order.
+
+    Declared parameters are the annotated names of the parameters cell; any other plain value in the
+    namespace (such as one papermill injected under a mistyped name) is an unknown parameter.
+    """
+    declared = dict(namespace.get("__annotations__", {}))
+    if not declared:
+        raise ParameterError("no annotated parameters found; run the parameters cell first")
+    for name, value in namespace.items():
+        if name.startswith("_") or name in _IPYTHON_NAMES or name in declared:
+            continue
+        if isinstance(value, _PLAIN):
+            raise unknown_name_error(name, declared)
+    values = {}
+    for name, kind in declared.items():
+        value = check_value(Param(name, kind, None), namespace[name])
+        if name in positive and not value > 0:
+            raise ParameterError(f"parameter {name!r} must be > 0, got {value!r}; e.g. -p {name} {kind(1)!r}")
+        if at_least and name in at_least and value < at_least[name]:
+            raise ParameterError(f"parameter {name!r} must be >= {at_least[name]}, got {value!r}")
+        if choices and name in choices:
+            options = tuple(choices[name])
+            low = value.lower()
+            if low not in options:
+                raise ParameterError(
+                    f"unknown {name} {value!r}; {_closest(low, options)}choose one of: {', '.join(options)}"
+                )
+            value = low
+        namespace[name] = values[name] = value
+    return values

@@ -1,0 +1,194 @@
+"""Figures for the labs. Each function returns a matplotlib Figure; none shows or saves it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import torch
+from matplotlib.figure import Figure
+
+from .checks import check_history, check_tensor
+from .errors import LabError
+
+CLASS_COLORS = ("tab:blue", "tab:red")  # target 0, target 1
+
+
+def _points(ax, X: torch.Tensor, y: torch.Tensor) -> None:
+    X, y = X.detach().cpu(), y.detach().cpu().view(-1)
+    for label in (0, 1):
+        sel = (y > 0.5) == bool(label)
+        ax.scatter(X[sel, 0], X[sel, 1], s=120, c=CLASS_COLORS[label], edgecolors="k", zorder=3, label=f"y = {label}")
+
+
+def activation_figure(z: torch.Tensor, curves: Mapping[str, tuple[torch.Tensor, torch.Tensor]]) -> Figure:
+    """One panel per activation: g(z) and its derivative g'(z) over the inputs z."""
+    check_tensor("z", z, (None,))
+    if not curves:
+        raise LabError("curves is empty; pass {'name': (g(z), g'(z)), ...}")
+    fig = Figure(figsize=(4 * len(curves), 3.2), layout="constrained")
+    axes = fig.subplots(1, len(curves), squeeze=False)[0]
+    zc = z.detach().cpu()
+    for ax, (name, (g, dg)) in zip(axes, curves.items()):
+        check_tensor(f"{name} output", g, (len(z),))
+        check_tensor(f"{name} derivative", dg, (len(z),))
+        ax.plot(zc, g.detach().cpu(), lw=2, label="g(z)")
+        ax.plot(zc, dg.detach().cpu(), lw=2, ls="--", label="g'(z)")
+        ax.axhline(0, c="gray", lw=0.5)
+        ax.axvline(0, c="gray", lw=0.5)
+        ax.set(title=name, xlabel="z")
+        ax.legend(loc="upper left")
+    return fig
+
+
+def fit_figure(X: torch.Tensor, y: torch.Tensor, lines: Mapping[str, tuple[float, float]] | None = None) -> Figure:
+    """The data points (x, y) and, for each label, the line y = W x + b."""
+    check_tensor("X", X, (None, 1))
+    check_tensor("y", y, (len(X), 1))
+    fig = Figure(figsize=(5, 4), layout="constrained")
+    ax = fig.subplots()
+    xs, ys = X.detach().cpu().view(-1), y.detach().cpu().view(-1)
+    ax.scatter(xs, ys, s=80, c="k", zorder=3, label="data")
+    grid = torch.linspace(float(xs.min()) - 1, float(xs.max()) + 1, 50)
+    for label, (w, b) in (lines or {}).items():
+        ax.plot(grid, float(w) * grid + float(b), lw=2, label=f"{label}: y = {float(w):.3f} x + {float(b):.3f}")
+    ax.set(xlabel="x", ylabel="y", title="data and fitted line" if lines else "data")
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def loss_figure(history: Sequence[float] | Mapping[str, Sequence[float]], log: bool = True) -> Figure:
+    """Loss per epoch for one run, or one curve per label; log scale by default."""
+    runs = history if isinstance(history, Mapping) else {"loss": history}
+    fig = Figure(figsize=(5, 3.5), layout="constrained")
+    ax = fig.subplots()
+    for label, values in runs.items():
+        ax.plot(check_history(values, f"history {label!r}"), lw=2, label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set(xlabel="epoch", ylabel="loss", title="training loss")
+    ax.grid(alpha=0.3, which="both")
+    if len(runs) > 1:
+        ax.legend()
+    return fig
+
+
+def loss_surface_figure(
+    X: torch.Tensor, y: torch.Tensor, paths: Mapping[str, Sequence[tuple[float, float]]],
+    w_range: tuple[float, float] = (-0.5, 2.5), b_range: tuple[float, float] = (-1.5, 2.0),
+) -> Figure:
+    """Contours of the MSE of y_hat = W x + b over (W, b), with gradient-descent paths drawn on top."""
+    check_tensor("X", X, (None, 1))
+    check_tensor("y", y, (len(X), 1))
+    W = torch.linspace(*w_range, 121)
+    B = torch.linspace(*b_range, 121)
+    WW, BB = torch.meshgrid(W, B, indexing="xy")
+    xs, ys = X.detach().cpu().view(-1, 1, 1), y.detach().cpu().view(-1, 1, 1)
+    loss = ((WW * xs + BB - ys) ** 2).mean(0)
+    fig = Figure(figsize=(6, 4.5), layout="constrained")
+    ax = fig.subplots()
+    cs = ax.contour(WW, BB, loss, levels=torch.logspace(-3, 1.5, 14).tolist(), cmap="viridis", linewidths=0.8)
+    fig.colorbar(cs, ax=ax, label="loss")
+    for label, path in paths.items():
+        pts = torch.tensor([[float(w), float(b)] for w, b in path])
+        if pts.dim() != 2 or len(pts) == 0:
+            raise LabError(f"path {label!r} is empty; pass a list of (W, b) pairs")
+        ax.plot(pts[:, 0], pts[:, 1], ".-", ms=3, lw=1, label=label)
+    ax.plot([1], [0], "k*", ms=14, label="minimum (W=1, b=0)")
+    ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title="loss surface and gradient-descent paths")
+    ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def _model_input_check(model: Callable[[torch.Tensor], torch.Tensor]) -> torch.device:
+    params = list(model.parameters()) if hasattr(model, "parameters") else []
+    device = params[0].device if params else torch.device("cpu")
+    first = next((m for m in model.modules() if hasattr(m, "in_features")), None) if hasattr(model, "modules") else None
+    if first is not None and first.in_features != 2:
+        raise LabError(f"the model takes {first.in_features} inputs; a decision boundary needs a model of 2 inputs")
+    return device
+
+
+def decision_boundary_figure(
+    model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, y: torch.Tensor, title: str = "decision boundary"
+) -> Figure:
+    """The model's output over the unit square (shaded, with the 0.5 contour) and the four points."""
+    check_tensor("X", X, (None, 2))
+    check_tensor("y", y, (len(X), 1))
+    device = _model_input_check(model)
+    g = torch.linspace(-0.25, 1.25, 151)
+    GX, GY = torch.meshgrid(g, g, indexing="xy")
+    grid = torch.stack([GX.reshape(-1), GY.reshape(-1)], 1).to(device)
+    with torch.no_grad():
+        try:
+            out = model(grid)
+        except RuntimeError as e:
+            raise LabError(f"the model cannot take inputs of shape (N, 2): {str(e).splitlines()[0]}") from None
+    if out.shape != (len(grid), 1):
+        raise LabError(f"the model must map (N, 2) to (N, 1) probabilities, got output shape {tuple(out.shape)}")
+    P = out.detach().cpu().view(GX.shape)
+    fig = Figure(figsize=(4.6, 4), layout="constrained")
+    ax = fig.subplots()
+    im = ax.contourf(GX, GY, P, levels=torch.linspace(0, 1, 11).tolist(), cmap="RdBu_r", alpha=0.75)
+    fig.colorbar(im, ax=ax, label="y_hat")
+    if float(P.min()) < 0.5 < float(P.max()):
+        ax.contour(GX, GY, P, levels=[0.5], colors="k", linewidths=2)
+    _points(ax, X, y)
+    ax.set(xlabel="x1", ylabel="x2", title=title, aspect="equal")
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    return fig
+
+
+def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tensor, b_out: float) -> Figure:
+    """How the hidden layer re-maps the inputs: activations per input, the hidden space, and the output's logit."""
+    check_tensor("hidden", hidden, (None, None))
+    check_tensor("y", y, (len(hidden), 1))
+    k = hidden.shape[1]
+    check_tensor("w_out", w_out, (k,))
+    H, yv, w = hidden.detach().cpu(), y.detach().cpu().view(-1), w_out.detach().cpu()
+    logit = H @ w + float(b_out)
+    fig = Figure(figsize=(13, 3.8), layout="constrained")
+    ax_heat = fig.add_subplot(1, 3, 1)
+    im = ax_heat.imshow(H, cmap="viridis", vmin=min(0.0, float(H.min())), vmax=max(1.0, float(H.max())), aspect="auto")
+    for (i, j), v in zip(torch.cartesian_prod(torch.arange(len(H)), torch.arange(k)).tolist(), H.reshape(-1).tolist()):
+        ax_heat.text(j, i, f"{v:.2f}", ha="center", va="center", color="w" if v < 0.5 else "k", fontsize=9)
+    fig.colorbar(im, ax=ax_heat)
+    ax_heat.set(xticks=range(k), xticklabels=[f"h{j + 1}" for j in range(k)], yticks=range(len(H)),
+                yticklabels=[f"input {i} (y={int(t)})" for i, t in enumerate(yv)], title="hidden activations")
+    colors = [CLASS_COLORS[int(t > 0.5)] for t in yv]
+    if k >= 3:
+        ax = fig.add_subplot(1, 3, 2, projection="3d")
+        ax.scatter(H[:, 0], H[:, 1], H[:, 2], c=colors, s=80, edgecolors="k", depthshade=False)
+        ax.set(xlabel="h1", ylabel="h2", zlabel="h3", title="hidden space (first 3 units)")
+    else:
+        ax = fig.add_subplot(1, 3, 2)
+        ax.scatter(H[:, 0], H[:, 1] if k == 2 else torch.zeros(len(H)), c=colors, s=80, edgecolors="k")
+        ax.set(xlabel="h1", ylabel="h2" if k == 2 else "", title="hidden space")
+    ax_line = fig.add_subplot(1, 3, 3)
+    ax_line.axvline(0, c="k", lw=1)
+    ax_line.scatter(logit, torch.zeros(len(H)), c=colors, s=80, edgecolors="k", zorder=3)
+    for i, v in enumerate(logit.tolist()):
+        ax_line.annotate(f"input {i}", (v, 0), textcoords="offset points", xytext=(0, 10 + 12 * (i % 2)), ha="center")
+    ax_line.set(yticks=[], xlabel="z2 = w·h + b", title="output logit: one threshold separates the classes")
+    return fig
+
+
+def rate_figure(rows: Sequence[Mapping[str, object]], x: str, y: str, group: str | None = None) -> Figure:
+    """A metric `y` against a parameter `x`, one line per value of `group` (for studies and sweeps)."""
+    if not rows:
+        raise LabError("no rows to plot; run the study or sweep first")
+    for key in (x, y) + ((group,) if group else ()):
+        if key not in rows[0]:
+            raise LabError(f"no column {key!r}; columns are: {', '.join(map(str, rows[0]))}")
+    fig = Figure(figsize=(5, 3.5), layout="constrained")
+    ax = fig.subplots()
+    groups = sorted({str(r[group]) for r in rows}) if group else [None]
+    for gv in groups:
+        sel = [r for r in rows if group is None or str(r[group]) == gv]
+        pts = sorted((float(r[x]), float("nan") if r[y] is None else float(r[y])) for r in sel)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=f"{group} = {gv}" if group else None)
+    ax.set(xlabel=x, ylabel=y)
+    ax.grid(alpha=0.3)
+    if group:
+        ax.legend()
+    return fig

@@ -1,0 +1,46 @@
+"""Re-execute a notebook in place, top to bottom, so its stored outputs come from a real run."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .errors import LabError
+from .runner import atomic_write
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stream outputs of the same name, as Jupyter shows them."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream" \
+                and prev.get("name") == out.get("name"):
+            prev["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
+def refresh(path: str | Path, kernel: str = "python3") -> float:
+    """Execute the notebook in a fresh kernel and store its outputs; the file changes only on success."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    path = Path(path)
+    if not path.is_file():
+        raise LabError(f"no notebook at {path}")
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    client = NotebookClient(nb, kernel_name=kernel, timeout=600, record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        raise LabError(f"{path} failed while re-executing, left unchanged: {str(e).strip().splitlines()[-1]}") from None
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
+    atomic_write(path, nbformat.writes(nb) + "\n")
+    return time.perf_counter() - start

@@ -1,0 +1,83 @@
+"""Report a notebook's outcome at its end, and read it back from an executed notebook."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .errors import LabError
+
+MIME = "application/json"
+TAG = "lab_utils.results"  # metadata key that marks the results output
+DIGITS = 4  # significant digits kept: enough to read, few enough to be stable across CPUs
+
+
+def _round(value: float) -> float | None:
+    if not math.isfinite(value):
+        return None  # JSON has no NaN/inf; a diverged value reads as null
+    return float(f"{value:.{DIGITS}g}")
+
+
+def to_plain(value: Any, name: str = "value") -> Any:
+    """Turn tensors, numbers and containers into JSON-ready values, floats rounded to 4 significant digits."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu()
+        return _round(value.item()) if value.dim() == 0 else to_plain(value.tolist(), name)
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        return _round(value)
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return to_plain(value.item(), name)
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v, f"{name}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v, name) for v in value]
+    raise LabError(f"cannot report {name} of type {type(value).__name__}; pass numbers, strings, lists or tensors")
+
+
+def format_results(results: Mapping[str, Any]) -> str:
+    """The short text form of a results dict: one 'name: value' line each."""
+    width = max((len(k) for k in results), default=0)
+    return "\n".join(f"{k:<{width}} : {json.dumps(v)}" for k, v in results.items())
+
+
+def report(**results: Any) -> dict[str, Any]:
+    """Show a notebook's results (rounded text plus application/json) and return them as plain data."""
+    if not results:
+        raise LabError("report() got no results; pass them as keywords, e.g. report(loss=cost, converged=ok)")
+    plain = {k: to_plain(v, k) for k, v in results.items()}
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # plain Python: the text is all there is
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display({"text/plain": format_results(plain), MIME: plain}, raw=True, metadata={TAG: True})
+    else:
+        print(format_results(plain))
+    return plain
+
+
+def read_results(path: str | Path) -> dict[str, Any]:
+    """Read the results that `report()` left in an executed notebook file."""
+    path = Path(path)
+    if not path.is_file():
+        raise LabError(f"no notebook at {path}; pass the path of an executed .ipynb")
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise LabError(f"{path} is not a readable notebook ({e}); was it written completely?") from None
+    found = None
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            if out.get("metadata", {}).get(TAG) and MIME in out.get("data", {}):
+                found = out["data"][MIME]  # the last report wins
+    if found is None:
+        raise LabError(f"{path} has no results: run it to the end (its last cell calls lab_utils.report)")
+    return found

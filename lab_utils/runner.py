@@ -1,0 +1,228 @@
+"""Run notebooks with validated parameters through papermill, alone or as a parallel sweep."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from .errors import LabError, ParameterError
+from .params import Param, parse_value, read_parameters, unknown_name_error
+from .results import read_results
+
+RUNS_DIR = Path("runs")
+KERNEL = "python3"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write text to path so that a reader never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def resolve_params(notebook: str | Path, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Check names against the notebook's parameters cell and parse text values into their declared types."""
+    declared = read_parameters(notebook)
+    typed = {}
+    for name, value in raw.items():
+        if name not in declared:
+            raise unknown_name_error(name, declared)
+        typed[name] = parse_value(declared[name], value) if isinstance(value, str) else value
+    return typed
+
+
+def params_id(params: Mapping[str, Any]) -> str:
+    """A short stable id for a parameter set ('defaults' when empty)."""
+    if not params:
+        return "defaults"
+    text = json.dumps(params, sort_keys=True)
+    readable = "-".join(f"{k}={v}" for k, v in sorted(params.items()))
+    safe = "".join(c if c.isalnum() or c in "=.-_" else "_" for c in readable)[:60]
+    return f"{safe}-{hashlib.sha1(text.encode()).hexdigest()[:6]}"
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # papermill and its kernel
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def execute(
+    notebook: str | Path, params: Mapping[str, Any], out_dir: str | Path, kernel: str = KERNEL,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """Execute a notebook into out_dir with papermill; return a record (status, seconds, results or error)."""
+    src = Path(notebook).resolve()
+    out_dir = Path(out_dir).resolve()
+    out = out_dir / src.name
+    if out == src:
+        raise LabError(f"the output path {out} is the source notebook; choose another --out folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    partial = out_dir / f".{src.stem}.partial.ipynb"
+    cmd = [sys.executable, "-m", "papermill", str(src), str(partial), "-k", kernel, "--cwd", str(out_dir),
+           "--no-progress-bar", "--log-level", "ERROR", "-y", json.dumps(dict(params))]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        log, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        log, _ = proc.communicate()
+        log = f"timed out after {timeout:g} s\n" + (log or "")
+    except BaseException:
+        _kill_group(proc)
+        raise
+    seconds = round(time.perf_counter() - start, 2)
+    record: dict[str, Any] = {"notebook": src.name, "params": dict(params), "seconds": seconds, "output": str(out)}
+    if partial.exists():
+        os.replace(partial, out)  # the executed copy, complete, also when a cell failed
+    if proc.returncode == 0:
+        try:
+            record.update(status="ok", error="", results=read_results(out))
+        except LabError as e:
+            record.update(status="failed", error=str(e), results={})
+    else:
+        record.update(status="failed", error=_reason(log), results={})
+    atomic_write(out_dir / "run.json", json.dumps(record, indent=1))
+    return record
+
+
+def _reason(log: str) -> str:
+    """The one line that says why a papermill run failed."""
+    lines = [ln.strip() for ln in (log or "").splitlines() if ln.strip()]
+    if lines and lines[0].startswith("timed out"):
+        return lines[0]
+    for ln in reversed(lines):
+        if "Error" in ln.split(":")[0] or ln.startswith(("Exception", "KeyboardInterrupt")):
+            return ln[:300]
+    return (lines[-1][:300] if lines else "papermill exited with an error")
+
+
+def parse_grid_values(param: Param, text: str) -> list[Any]:
+    """Values for one swept parameter: 'a,b,c' or an integer range 'lo..hi' (inclusive)."""
+    if param.type is int and ".." in text and "," not in text:
+        lo, _, hi = text.partition("..")
+        start, stop = parse_value(param, lo), parse_value(param, hi)
+        if stop < start:
+            raise ParameterError(f"empty range {text!r} for {param.name!r}; write lo..hi with lo <= hi")
+        return list(range(start, stop + 1))
+    values = [parse_value(param, t) for t in text.split(",") if t.strip() != ""]
+    if not values:
+        raise ParameterError(f"no values for {param.name!r}; write e.g. -p {param.name} 1,2,3")
+    return values
+
+
+def expand_grid(notebook: str | Path, raw: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Validate a sweep's parameters and return the cartesian grid of typed parameter sets."""
+    declared = read_parameters(notebook)
+    axes = {}
+    for name, text in raw.items():
+        if name not in declared:
+            raise unknown_name_error(name, declared)
+        axes[name] = parse_grid_values(declared[name], text)
+    return [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
+
+
+def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
+    """One table row: params, status, seconds, scalar results, error."""
+    row = {"run": params_id(record["params"]), **record["params"], "status": record["status"],
+           "seconds": record["seconds"]}
+    for k, v in record.get("results", {}).items():
+        if k not in row:
+            row[k] = json.dumps(v) if isinstance(v, (list, dict)) else v
+    row["error"] = record.get("error", "")
+    return row
+
+
+def table_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """A plain aligned text table."""
+    if not rows:
+        return "(no runs)"
+    columns = list(columns or _columns(rows))
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return f"{v:.4g}"
+        return "" if v is None else str(v)
+    body = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(b[i]) for b in body)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(b, widths)) for b in body]
+    return "\n".join(lines)
+
+
+def _columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    cols: list[str] = []
+    for r in rows:
+        cols += [k for k in r if k not in cols]
+    # the error column last, so the table stays readable
+    return [c for c in cols if c != "error"] + (["error"] if "error" in cols else [])
+
+
+def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Rows as CSV text."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=_columns(rows), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def sweep(
+    notebook: str | Path, grid: Sequence[Mapping[str, Any]], out_dir: str | Path, workers: int = 2,
+    timeout: float | None = None, resume: bool = False, kernel: str = KERNEL,
+    on_done: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run every parameter set of the grid (in parallel), writing results.csv after each run; return the records."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    records: dict[str, dict[str, Any]] = {}
+    todo = []
+    for params in grid:
+        rid = params_id(params)
+        done = out_dir / rid / "run.json"
+        if resume and done.is_file():
+            rec = json.loads(done.read_text(encoding="utf-8"))
+            if rec.get("status") == "ok":
+                records[rid] = rec
+                continue
+        todo.append(params)
+    lock = threading.Lock()
+    order = [params_id(p) for p in grid]
+
+    def save() -> None:
+        rows = [flatten(records[r]) for r in order if r in records]
+        atomic_write(out_dir / "results.csv", csv_text(rows))
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = [pool.submit(execute, notebook, p, out_dir / params_id(p), kernel, timeout) for p in todo]
+        for fut in as_completed(futures):
+            rec = fut.result()
+            with lock:
+                records[params_id(rec["params"])] = rec
+                save()
+            if on_done:
+                on_done(rec)
+    with lock:
+        save()
+    return [records[r] for r in order if r in records]
