@@ -5,29 +5,33 @@ would distract from it: data, seeding and device, plots, result reports, paramet
 training for the reliability study, and the runners behind the `lab` command.
 """
 
-from .batched import BatchResult, init_params, train_batched
-from .checks import check_choice, check_history, check_positive, check_tensor
-from .data import GATES, gate_data, linear_data
-from .errors import LabError, ParameterError
-from .params import check_params, read_parameters
-from .plots import (
-    activation_figure,
-    decision_boundary_figure,
-    fit_figure,
-    hidden_space_figure,
-    loss_figure,
-    loss_surface_figure,
-    rate_figure,
-)
-from .repro import describe_device, get_device, make_deterministic, seed_everything
-from .results import read_results, report
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "GATES", "BatchResult", "LabError", "ParameterError", "activation_figure", "check_choice", "check_history",
-    "check_params", "check_positive", "check_tensor", "decision_boundary_figure", "describe_device", "fit_figure",
-    "gate_data", "get_device", "hidden_space_figure", "init_params", "linear_data", "loss_figure",
-    "loss_surface_figure", "make_deterministic", "rate_figure", "read_parameters", "read_results", "report",
-    "seed_everything", "train_batched",
-]
+# Public name -> module. Loaded on first use, so `lab params` or a notebook's first cell does not pay for
+# importing torch and matplotlib before it needs them.
+_EXPORTS = {
+    "BatchResult": "batched", "init_params": "batched", "train_batched": "batched",
+    "check_choice": "checks", "check_history": "checks", "check_positive": "checks", "check_tensor": "checks",
+    "GATES": "data", "gate_data": "data", "linear_data": "data",
+    "LabError": "errors", "ParameterError": "errors",
+    "check_params": "params", "read_parameters": "params",
+    "activation_figure": "plots", "decision_boundary_figure": "plots", "fit_figure": "plots",
+    "hidden_space_figure": "plots", "loss_figure": "plots", "loss_surface_figure": "plots", "rate_figure": "plots",
+    "describe_device": "repro", "get_device": "repro", "make_deterministic": "repro", "seed_everything": "repro",
+    "read_results": "results", "report": "results",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lab_utils' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

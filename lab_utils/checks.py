@@ -14,9 +14,11 @@ def check_tensor(name: str, t: object, shape: Sequence[int | None], dtype: torch
     """Check that `t` is a floating tensor of the given shape (None matches any size)."""
     if not isinstance(t, torch.Tensor):
         raise LabError(f"{name} must be a torch.Tensor, got {type(t).__name__}; convert it with torch.tensor(...)")
-    want = "(" + ", ".join("N" if s is None else str(s) for s in shape) + ")"
+    dims = ["N" if s is None else str(s) for s in shape]
+    want = f"({dims[0]},)" if len(dims) == 1 else "(" + ", ".join(dims) + ")"
     if t.dim() != len(shape) or any(s is not None and s != n for s, n in zip(shape, t.shape)):
-        raise LabError(f"{name} must have shape {want}, got {tuple(t.shape)}; reshape it, e.g. with .view(-1, {shape[-1] or 1})")
+        hint = ".view(-1)" if len(shape) == 1 else f".view(-1, {shape[-1] or 1})"
+        raise LabError(f"{name} must have shape {want}, got {tuple(t.shape)}; reshape it, e.g. with {hint}")
     if dtype is not None and t.dtype != dtype:
         raise LabError(f"{name} must have dtype {dtype}, got {t.dtype}; convert it with .to({dtype})")
     if dtype is None and not t.is_floating_point():

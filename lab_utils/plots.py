@@ -13,8 +13,13 @@ from .errors import LabError
 CLASS_COLORS = ("tab:blue", "tab:red")  # target 0, target 1
 
 
+def _np(t: torch.Tensor):
+    # matplotlib takes numpy arrays; handing it tensors triggers numpy's copy-keyword DeprecationWarning.
+    return t.detach().cpu().numpy()
+
+
 def _points(ax, X: torch.Tensor, y: torch.Tensor) -> None:
-    X, y = X.detach().cpu(), y.detach().cpu().view(-1)
+    X, y = _np(X), _np(y).reshape(-1)
     for label in (0, 1):
         sel = (y > 0.5) == bool(label)
         ax.scatter(X[sel, 0], X[sel, 1], s=120, c=CLASS_COLORS[label], edgecolors="k", zorder=3, label=f"y = {label}")
@@ -27,12 +32,12 @@ def activation_figure(z: torch.Tensor, curves: Mapping[str, tuple[torch.Tensor, 
         raise LabError("curves is empty; pass {'name': (g(z), g'(z)), ...}")
     fig = Figure(figsize=(4 * len(curves), 3.2), layout="constrained")
     axes = fig.subplots(1, len(curves), squeeze=False)[0]
-    zc = z.detach().cpu()
+    zc = _np(z)
     for ax, (name, (g, dg)) in zip(axes, curves.items()):
         check_tensor(f"{name} output", g, (len(z),))
         check_tensor(f"{name} derivative", dg, (len(z),))
-        ax.plot(zc, g.detach().cpu(), lw=2, label="g(z)")
-        ax.plot(zc, dg.detach().cpu(), lw=2, ls="--", label="g'(z)")
+        ax.plot(zc, _np(g), lw=2, label="g(z)")
+        ax.plot(zc, _np(dg), lw=2, ls="--", label="g'(z)")
         ax.axhline(0, c="gray", lw=0.5)
         ax.axvline(0, c="gray", lw=0.5)
         ax.set(title=name, xlabel="z")
@@ -46,9 +51,9 @@ def fit_figure(X: torch.Tensor, y: torch.Tensor, lines: Mapping[str, tuple[float
     check_tensor("y", y, (len(X), 1))
     fig = Figure(figsize=(5, 4), layout="constrained")
     ax = fig.subplots()
-    xs, ys = X.detach().cpu().view(-1), y.detach().cpu().view(-1)
+    xs, ys = _np(X).reshape(-1), _np(y).reshape(-1)
     ax.scatter(xs, ys, s=80, c="k", zorder=3, label="data")
-    grid = torch.linspace(float(xs.min()) - 1, float(xs.max()) + 1, 50)
+    grid = _np(torch.linspace(float(xs.min()) - 1, float(xs.max()) + 1, 50))
     for label, (w, b) in (lines or {}).items():
         ax.plot(grid, float(w) * grid + float(b), lw=2, label=f"{label}: y = {float(w):.3f} x + {float(b):.3f}")
     ax.set(xlabel="x", ylabel="y", title="data and fitted line" if lines else "data")
@@ -84,7 +89,8 @@ def loss_surface_figure(
     B = torch.linspace(*b_range, 121)
     WW, BB = torch.meshgrid(W, B, indexing="xy")
     xs, ys = X.detach().cpu().view(-1, 1, 1), y.detach().cpu().view(-1, 1, 1)
-    loss = ((WW * xs + BB - ys) ** 2).mean(0)
+    loss = _np(((WW * xs + BB - ys) ** 2).mean(0))
+    WW, BB = _np(WW), _np(BB)
     fig = Figure(figsize=(6, 4.5), layout="constrained")
     ax = fig.subplots()
     cs = ax.contour(WW, BB, loss, levels=torch.logspace(-3, 1.5, 14).tolist(), cmap="viridis", linewidths=0.8)
@@ -93,7 +99,7 @@ def loss_surface_figure(
         pts = torch.tensor([[float(w), float(b)] for w, b in path])
         if pts.dim() != 2 or len(pts) == 0:
             raise LabError(f"path {label!r} is empty; pass a list of (W, b) pairs")
-        ax.plot(pts[:, 0], pts[:, 1], ".-", ms=3, lw=1, label=label)
+        ax.plot(_np(pts[:, 0]), _np(pts[:, 1]), ".-", ms=3, lw=1, label=label)
     ax.plot([1], [0], "k*", ms=14, label="minimum (W=1, b=0)")
     ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title="loss surface and gradient-descent paths")
     ax.legend(loc="upper right", fontsize=8)
@@ -126,7 +132,8 @@ def decision_boundary_figure(
             raise LabError(f"the model cannot take inputs of shape (N, 2): {str(e).splitlines()[0]}") from None
     if out.shape != (len(grid), 1):
         raise LabError(f"the model must map (N, 2) to (N, 1) probabilities, got output shape {tuple(out.shape)}")
-    P = out.detach().cpu().view(GX.shape)
+    P = _np(out).reshape(GX.shape)
+    GX, GY = _np(GX), _np(GY)
     fig = Figure(figsize=(4.6, 4), layout="constrained")
     ax = fig.subplots()
     im = ax.contourf(GX, GY, P, levels=torch.linspace(0, 1, 11).tolist(), cmap="RdBu_r", alpha=0.75)
@@ -145,13 +152,15 @@ def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tens
     check_tensor("y", y, (len(hidden), 1))
     k = hidden.shape[1]
     check_tensor("w_out", w_out, (k,))
-    H, yv, w = hidden.detach().cpu(), y.detach().cpu().view(-1), w_out.detach().cpu()
+    H, yv, w = _np(hidden), _np(y).reshape(-1), _np(w_out)
     logit = H @ w + float(b_out)
     fig = Figure(figsize=(13, 3.8), layout="constrained")
     ax_heat = fig.add_subplot(1, 3, 1)
     im = ax_heat.imshow(H, cmap="viridis", vmin=min(0.0, float(H.min())), vmax=max(1.0, float(H.max())), aspect="auto")
-    for (i, j), v in zip(torch.cartesian_prod(torch.arange(len(H)), torch.arange(k)).tolist(), H.reshape(-1).tolist()):
-        ax_heat.text(j, i, f"{v:.2f}", ha="center", va="center", color="w" if v < 0.5 else "k", fontsize=9)
+    for i in range(len(H)):
+        for j in range(k):
+            v = float(H[i, j])
+            ax_heat.text(j, i, f"{v:.2f}", ha="center", va="center", color="w" if v < 0.5 else "k", fontsize=9)
     fig.colorbar(im, ax=ax_heat)
     ax_heat.set(xticks=range(k), xticklabels=[f"h{j + 1}" for j in range(k)], yticks=range(len(H)),
                 yticklabels=[f"input {i} (y={int(t)})" for i, t in enumerate(yv)], title="hidden activations")
@@ -162,11 +171,11 @@ def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tens
         ax.set(xlabel="h1", ylabel="h2", zlabel="h3", title="hidden space (first 3 units)")
     else:
         ax = fig.add_subplot(1, 3, 2)
-        ax.scatter(H[:, 0], H[:, 1] if k == 2 else torch.zeros(len(H)), c=colors, s=80, edgecolors="k")
+        ax.scatter(H[:, 0], H[:, 1] if k == 2 else [0.0] * len(H), c=colors, s=80, edgecolors="k")
         ax.set(xlabel="h1", ylabel="h2" if k == 2 else "", title="hidden space")
     ax_line = fig.add_subplot(1, 3, 3)
     ax_line.axvline(0, c="k", lw=1)
-    ax_line.scatter(logit, torch.zeros(len(H)), c=colors, s=80, edgecolors="k", zorder=3)
+    ax_line.scatter(logit, [0.0] * len(H), c=colors, s=80, edgecolors="k", zorder=3)
     for i, v in enumerate(logit.tolist()):
         ax_line.annotate(f"input {i}", (v, 0), textcoords="offset points", xytext=(0, 10 + 12 * (i % 2)), ha="center")
     ax_line.set(yticks=[], xlabel="z2 = w·h + b", title="output logit: one threshold separates the classes")

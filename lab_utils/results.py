@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-import torch
 
 from .errors import LabError
 
@@ -25,7 +24,8 @@ def _round(value: float) -> float | None:
 
 def to_plain(value: Any, name: str = "value") -> Any:
     """Turn tensors, numbers and containers into JSON-ready values, floats rounded to 4 significant digits."""
-    if isinstance(value, torch.Tensor):
+    torch = sys.modules.get("torch")  # only a program that made tensors can pass one; don't import torch for it
+    if torch is not None and isinstance(value, torch.Tensor):
         value = value.detach().cpu()
         return _round(value.item()) if value.dim() == 0 else to_plain(value.tolist(), name)
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):

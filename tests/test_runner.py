@@ -1,0 +1,164 @@
+"""The `lab` command on the fixture notebook: run, sweep, params, and every bad input."""
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from lab_utils.errors import ParameterError
+from lab_utils.params import Param
+from lab_utils.runner import atomic_write, expand_grid, params_id, parse_grid_values
+
+pytestmark = pytest.mark.slow
+
+
+def lab(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "lab_utils", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=300)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_params_lists_types_defaults_and_help(tiny):
+    out = lab("params", tiny, cwd=tiny.parent)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["name", "type", "default", "help"]
+    assert lines[2].split() == ["x", "float", "1.0", "a", "number"]
+    assert "mode     str    'ok'     ok | fail | slow" in out.stdout
+
+
+def test_run_writes_a_copy_and_prints_results(tiny):
+    before = digest(tiny)
+    out = lab("run", tiny, "-p", "x", "2.5", "-p", "n", "4", cwd=tiny.parent)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "total     : 10.0" in out.stdout and "converged : true" in out.stdout
+    run_dir = tiny.parent / "runs" / "tiny" / params_id({"x": 2.5, "n": 4})
+    record = json.loads((run_dir / "run.json").read_text())
+    assert record["status"] == "ok" and record["results"] == {"total": 10.0, "converged": True, "mode": "ok"}
+    assert (run_dir / "tiny.ipynb").is_file()
+    assert digest(tiny) == before  # the source notebook is never modified
+    assert not list(run_dir.glob(".*partial*"))
+
+
+@pytest.mark.parametrize("args,message", [
+    (["-p", "nn", "5"], "lab: error: unknown parameter 'nn'; did you mean 'n'? valid names: x, n, mode, verbose"),
+    (["-p", "n", "abc"], "lab: error: parameter 'n' must be int, got 'abc' (str); e.g. -p n 10"),
+    (["-p", "x", "fast"], "lab: error: parameter 'x' must be float, got 'fast' (str); e.g. -p x 0.1"),
+    (["-p", "verbose", "maybe"], "lab: error: parameter 'verbose' must be bool, got 'maybe' (str)"),
+])
+def test_bad_parameters_stop_before_any_kernel_starts(tiny, args, message):
+    start = time.perf_counter()
+    out = lab("run", tiny, *args, cwd=tiny.parent)
+    assert out.returncode == 2
+    assert out.stderr.strip().startswith(message) and len(out.stderr.strip().splitlines()) == 1
+    assert not (tiny.parent / "runs").exists()  # nothing was started or written
+    assert time.perf_counter() - start < 10
+
+
+def test_bad_notebooks_and_paths(tiny, tmp_path):
+    out = lab("run", tmp_path / "missing.ipynb", cwd=tmp_path)
+    assert out.returncode == 2 and "no notebook at" in out.stderr
+    plain = tmp_path / "plain.ipynb"
+    nb = json.loads(tiny.read_text())
+    for cell in nb["cells"]:
+        cell["metadata"].pop("tags", None)
+    plain.write_text(json.dumps(nb))
+    out = lab("run", plain, cwd=tmp_path)
+    assert out.returncode == 2 and "has no cell tagged 'parameters'" in out.stderr
+    out = lab("run", tiny, "--out", tiny.parent, cwd=tmp_path)
+    assert out.returncode == 2 and "is the source notebook; choose another --out folder" in out.stderr
+
+
+def test_values_that_fail_inside_the_notebook_are_failed_runs(tiny):
+    out = lab("run", tiny, "-p", "n", "-1", cwd=tiny.parent)
+    assert out.returncode == 1
+    assert "error: ParameterError: parameter 'n' must be > 0, got -1" in out.stdout
+
+
+def test_plain_papermill_with_a_mistyped_name_fails_clearly(tiny, tmp_path):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as info:
+        papermill.execute_notebook(str(tiny), str(tmp_path / "out.ipynb"), parameters={"nn": 5},
+                                   kernel_name="python3", progress_bar=False, log_output=False)
+    assert "unknown parameter 'nn'; did you mean 'n'?" in str(info.value)
+
+
+def test_sweep_records_failures_and_resumes(tiny):
+    out_dir = tiny.parent / "sweep"
+    args = ["sweep", tiny, "-p", "x", "1,2", "-p", "mode", "ok,fail", "--workers", "2", "--out", out_dir, "--quiet"]
+    out = lab(*args, cwd=tiny.parent)
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "4 runs: 2 ok, 2 failed" in out.stdout.splitlines()[-1]
+    rows = list(csv.DictReader((out_dir / "results.csv").open()))
+    assert [(r["x"], r["mode"], r["status"]) for r in rows] == [
+        ("1.0", "ok", "ok"), ("1.0", "fail", "failed"), ("2.0", "ok", "ok"), ("2.0", "fail", "failed")]
+    assert rows[0]["total"] == "3.0" and rows[0]["converged"] == "True"
+    assert rows[1]["error"] == "RuntimeError: asked to fail"
+    assert not list(out_dir.glob(".*.tmp"))
+
+    stamps = {p: p.stat().st_mtime_ns for p in out_dir.glob("*/run.json")}
+    ok_runs = [p for p in stamps if json.loads(p.read_text())["status"] == "ok"]
+    again = lab(*args, "--resume", cwd=tiny.parent)
+    assert again.returncode == 1
+    for p in ok_runs:
+        assert p.stat().st_mtime_ns == stamps[p]  # finished runs were skipped
+    assert len(list(csv.DictReader((out_dir / "results.csv").open()))) == 4
+
+
+def test_sweep_all_ok_with_range_and_plot(tiny):
+    out_dir = tiny.parent / "grid"
+    out = lab("sweep", tiny, "-p", "n", "1..3", "--workers", "2", "--out", out_dir, "--quiet",
+              "--plot", "total", "--plot-x", "n", cwd=tiny.parent)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "3 runs: 3 ok, 0 failed" in out.stdout
+    header = out.stdout.splitlines()[0].split()
+    assert header[:4] == ["run", "n", "status", "seconds"] and "total" in header
+    assert (out_dir / "total-vs-n.png").stat().st_size > 1000
+
+
+def test_timeout_is_a_failed_run(tiny):
+    out = lab("run", tiny, "-p", "mode", "slow", "--timeout", "4", cwd=tiny.parent)
+    assert out.returncode == 1
+    assert "error: timed out after 4 s" in out.stdout
+
+
+def test_grid_values():
+    assert parse_grid_values(Param("seed", int, 0), "0..3") == [0, 1, 2, 3]
+    assert parse_grid_values(Param("lr", float, 0.1), "0.1,0.5,1") == [0.1, 0.5, 1.0]
+    assert parse_grid_values(Param("gate", str, "and"), "and,or") == ["and", "or"]
+    with pytest.raises(ParameterError, match="empty range '3..1'"):
+        parse_grid_values(Param("seed", int, 0), "3..1")
+    with pytest.raises(ParameterError, match="parameter 'seed' must be int, got 'a'"):
+        parse_grid_values(Param("seed", int, 0), "a..3")
+
+
+def test_expand_grid_is_cartesian(tiny):
+    grid = expand_grid(tiny, {"x": "1,2", "n": "1..2"})
+    assert grid == [{"x": 1.0, "n": 1}, {"x": 1.0, "n": 2}, {"x": 2.0, "n": 1}, {"x": 2.0, "n": 2}]
+    with pytest.raises(ParameterError, match="unknown parameter 'y'"):
+        expand_grid(tiny, {"y": "1"})
+
+
+def test_atomic_write_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
+    target = tmp_path / "results.csv"
+    atomic_write(target, "old\n")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        atomic_write(target, "new\n")
+    assert target.read_text() == "old\n"
+    assert os.listdir(tmp_path) == ["results.csv"]
