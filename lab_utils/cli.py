@@ -72,7 +72,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     rows = [flatten(r) for r in records]
     cols = ["run", *raw, "status", "seconds"] + [c for c in (args.columns or "").split(",") if c]
     if not args.columns:
-        scalar = [k for r in rows for k, v in r.items() if k not in cols and k != "error" and not str(v).startswith("[")]
+        scalar = [k for r in rows for k, v in r.items()
+                  if k not in cols and k != "error" and not str(v).startswith("[")]
         cols += list(dict.fromkeys(scalar))
     print(table_text(rows, cols + ["error"]))
     if args.plot:

@@ -16,7 +16,10 @@ SOURCE_ENV = "LAB_UTILS_SOURCE"  # a pip source (path, wheel, URL) that replaces
 
 INSTALL_TEMPLATE = '''\
 # Colab only: install lab_utils from the course repository; Colab's own torch, numpy and matplotlib are kept.
-import importlib.util, os, subprocess, sys
+import importlib.util
+import os
+import subprocess
+import sys
 
 try:
     import google.colab  # noqa: F401  (importable only on Colab)
@@ -88,8 +91,8 @@ def sync(notebooks: Iterable[str | Path], check: bool = False) -> list[Path]:
             badge_cell = {"id": BADGE_TAG, "cell_type": "markdown", "metadata": {"tags": [BADGE_TAG]}, "source": ""}
             nb["cells"].insert(0, badge_cell)
         if install_cell is None:
-            install_cell = {"id": INSTALL_TAG, "cell_type": "code", "execution_count": None, "metadata": {"tags": [INSTALL_TAG]},
-                            "outputs": [], "source": ""}
+            install_cell = {"id": INSTALL_TAG, "cell_type": "code", "execution_count": None,
+                            "metadata": {"tags": [INSTALL_TAG]}, "outputs": [], "source": ""}
             nb["cells"].insert(nb["cells"].index(badge_cell) + 1, install_cell)
         badge_cell["source"], install_cell["source"] = badge, install
         atomic_write(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")

@@ -70,10 +70,12 @@ def parse_parameters(source: str) -> dict[str, Param]:
         name = node.target.id
         kind = TYPES.get(ast.unparse(node.annotation))
         if kind is None:
-            raise ParameterError(f"parameter {name!r} has type {ast.unparse(node.annotation)}; use int, float, str or bool")
+            raise ParameterError(
+                f"parameter {name!r} has type {ast.unparse(node.annotation)}; use int, float, str or bool")
         params[name] = Param(name, kind, ast.literal_eval(node.value), comments.get(node.lineno, ""))
     if not params:
-        raise ParameterError("the parameters cell declares nothing; write lines like 'lr: float = 0.1  # learning rate'")
+        raise ParameterError(
+            "the parameters cell declares nothing; write lines like 'lr: float = 0.1  # learning rate'")
     return params
 
 

@@ -91,7 +91,8 @@ def test_parse_value_is_typed_and_safe():
     for param, text in [(Param("epochs", int, 1), "abc"), (Param("lr", float, 1.0), "fast"),
                         (Param("lr", float, 1.0), "nan"), (Param("v", bool, False), "maybe"),
                         (Param("epochs", int, 1), "1.5")]:
-        with pytest.raises(ParameterError, match=f"parameter '{param.name}' must be {param.type.__name__}, got '{text}'"):
+        expected = f"parameter '{param.name}' must be {param.type.__name__}, got '{text}'"
+        with pytest.raises(ParameterError, match=expected):
             parse_value(param, text)
 
 

