@@ -22,3 +22,4 @@ def tiny(tmp_path: Path) -> Path:
     dst = tmp_path / "tiny.ipynb"
     shutil.copy(FIXTURE, dst)
     return dst
+
