@@ -36,7 +36,7 @@ test: venv
 PY ?= python
 test-here:
 	$(PY) -m ruff check lab_utils tests benchmarks notebooks
-	$(PY) -m pytest -n 2 --dist loadfile $(NBVAL) $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadscope $(NBVAL) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/python -m ruff check lab_utils tests benchmarks notebooks

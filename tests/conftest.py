@@ -23,3 +23,27 @@ def tiny(tmp_path: Path) -> Path:
     shutil.copy(FIXTURE, dst)
     return dst
 
+
+
+# Rough seconds per test file on a 2-core machine. pytest-xdist hands out work in collection order, so
+# starting with the longest ones keeps both workers busy until the end.
+_COST = {"test_colab.py": 25, "test_runner.py": 20, "test_notebook02_runs.py": 14, "test_notebook03_runs.py": 15,
+         "03_multilayer_perceptron.ipynb": 10, "test_notebook01_runs.py": 5, "02_logistic_regression.ipynb": 6,
+         "test_batched.py": 3, "test_notebook_bad_params.py": 4, "01_linear_regression.ipynb": 4}
+
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: -_COST.get(item.path.name, 0))  # stable: cells keep their order
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Hand out tests one by one, but each notebook's nbval cells as one unit (they share one kernel)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScopeScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".ipynb") else nodeid
+
+    return NotebookScopeScheduling(config, log)

@@ -38,10 +38,10 @@ def train_one(seed, hidden, activation, optimizer, lr, epochs, gate="xor"):
 ])
 def test_matches_per_seed_nn_module_training(hidden, activation, optimizer, lr):
     X, y = lab.gate_data("xor")
-    seeds = [0, 1, 7]
-    batch = lab.train_batched(X, y, seeds, hidden, activation, optimizer, lr, 1500)
+    seeds = [0, 7]
+    batch = lab.train_batched(X, y, seeds, hidden, activation, optimizer, lr, 1000)
     for i, seed in enumerate(seeds):
-        model, y_hat, loss = train_one(seed, hidden, activation, optimizer, lr, 1500)
+        model, y_hat, loss = train_one(seed, hidden, activation, optimizer, lr, 1000)
         assert torch.allclose(batch.y_hat[i], y_hat, atol=1e-5), (seed, batch.y_hat[i], y_hat)
         assert batch.loss[i].item() == pytest.approx(loss, abs=1e-5)
         if hidden:

@@ -1,4 +1,7 @@
-"""Notebook 01 with papermill parameters: converges with lr 0.1, reports divergence past the limit."""
+"""Notebook 01 with papermill parameters: past the stability limit it reports divergence clearly.
+
+(Convergence with -p lr 0.1 -p epochs 400 is checked by the simulated Colab run in test_colab.py.)
+"""
 
 import math
 
@@ -7,13 +10,6 @@ import pytest
 from .nbrun import NB, run, stdout_of
 
 pytestmark = pytest.mark.slow
-
-
-def test_01_converges_with_lr_01_and_400_epochs(tmp_path):
-    results, _ = run(NB["01"], tmp_path, lr=0.1, epochs=400)
-    assert results["converged"] is True and results["diverged"] is False
-    assert abs(results["W"] - 1) < 1e-3 and abs(results["b"]) < 1e-3
-    assert results["epochs_used"] <= 400
 
 
 def test_01_past_the_stability_limit_reports_divergence(tmp_path):

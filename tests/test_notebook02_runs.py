@@ -7,7 +7,7 @@ from .nbrun import NB, run, stdout_of
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("gate", ["or", "nand"])
+@pytest.mark.parametrize("gate", ["or"])  # nand: see the simulated Colab run in test_colab.py
 def test_02_other_gates_converge(gate, tmp_path):
     results, _ = run(NB["02"], tmp_path, gate=gate)
     assert results["gate"] == gate and results["converged"] is True and results["accuracy"] == 1.0
