@@ -70,7 +70,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if bar:
         bar.close()
     rows = [flatten(r) for r in records]
-    cols = ["run", *raw, "status", "seconds"] + [c for c in (args.columns or "").split(",") if c]
+    # The run id stays in results.csv; on screen the swept values identify a run.
+    cols = [*raw, "status", "seconds"] + [c for c in (args.columns or "").split(",") if c]
     if not args.columns:
         scalar = [k for r in rows for k, v in r.items()
                   if k not in cols and k != "error" and not str(v).startswith("[")]

@@ -38,7 +38,7 @@ def refresh(path: str | Path, kernel: str = "python3") -> float:
     try:
         client.execute()
     except CellExecutionError as e:
-        raise LabError(f"{path} failed while re-executing, left unchanged: {str(e).strip().splitlines()[-1]}") from None
+        raise LabError(f"{path} failed while re-executing, left unchanged: {e.ename}: {e.evalue}") from None
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)

@@ -27,7 +27,8 @@ def tiny(tmp_path: Path) -> Path:
 
 # Rough seconds per test file on a 2-core machine. pytest-xdist hands out work in collection order, so
 # starting with the longest ones keeps both workers busy until the end.
-_COST = {"test_colab.py": 25, "test_runner.py": 20, "test_notebook02_runs.py": 14, "test_notebook03_runs.py": 15,
+_COST = {"test_colab.py": 25, "test_refresh_runall.py": 6, "test_runner.py": 20, "test_notebook02_runs.py": 14,
+         "test_notebook03_runs.py": 15,
          "03_multilayer_perceptron.ipynb": 10, "test_notebook01_runs.py": 5, "02_logistic_regression.ipynb": 6,
          "test_batched.py": 3, "test_notebook_bad_params.py": 4, "01_linear_regression.ipynb": 4}
 
@@ -38,12 +39,13 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """Hand out tests one by one, but each notebook's nbval cells as one unit (they share one kernel)."""
+    """Hand out tests one by one, but keep together each notebook's nbval cells (they share one kernel) and the
+    Colab tests (they share one simulated environment, installing into and removing from it)."""
     from xdist.scheduler import LoadScopeScheduling
 
     class NotebookScopeScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return path if path.endswith(".ipynb") else nodeid
+            return path if path.endswith((".ipynb", "test_colab.py")) else nodeid
 
     return NotebookScopeScheduling(config, log)
