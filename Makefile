@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+JSTAMP := $(VENV)/.installed-jupyter
 PYTEST_ARGS ?=
 # Sanitize file and an explicit kernel: nbval runs the notebooks in this environment's python.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
@@ -19,12 +20,18 @@ help:
 # Reinstalls only when the pinned files change; a second `make lab` installs nothing.
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@# Build matplotlib's font cache now: inside a kernel its one-time notice would land on stderr and fail nbval.
 	$(BIN)/python -c "import matplotlib.pyplot"
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# JupyterLab only when asked for: its server stack makes every `import nbformat` ~0.8 s slower (jsonschema then
+# loads rfc3987-syntax's grammar), which the test suite pays in each papermill process.
+$(JSTAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[jupyter]'
+	@touch $(JSTAMP)
 
 lab: venv
 	$(BIN)/lab run-all
@@ -41,7 +48,7 @@ test-here:
 lint: venv
 	$(BIN)/python -m ruff check lab_utils tests benchmarks notebooks
 
-jupyter: venv
+jupyter: $(JSTAMP)
 	$(BIN)/jupyter lab notebooks/
 
 outputs: venv

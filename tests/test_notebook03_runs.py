@@ -8,9 +8,10 @@ pytestmark = pytest.mark.slow
 
 
 def test_03_wide_adam_network_converges(tmp_path):
-    results, _ = run(NB["03"], tmp_path, hidden=8, optimizer="adam", lr=0.1, epochs=2000)
+    # The command (-p hidden 8 -p optimizer adam -p lr 0.1 -p epochs 2000), with a smaller study.
+    results, _ = run(NB["03"], tmp_path, hidden=8, optimizer="adam", lr=0.1, epochs=2000, **QUICK_STUDY)
     assert results["converged"] is True and results["accuracy"] == 1.0
-    assert results["slp_accuracy"] <= 0.75 and results["success_rate"] >= 0.99
+    assert results["slp_accuracy"] <= 0.75 and results["success_rate"] >= 0.98
 
 
 def test_03_huge_adam_lr_is_not_converged_and_prints_no_nan(tmp_path):

@@ -94,7 +94,7 @@ def test_makefile_bootstrap_is_idempotent(tmp_path):
     assert "pip install" not in dry.stdout  # installed and nothing changed: nothing to do
     changed = subprocess.run(["make", "-n", "-W", "constraints.txt", "venv", f"VENV={venv}"], cwd=ROOT,
                              capture_output=True, text=True)
-    assert "pip install" in changed.stdout and "-c constraints.txt" in changed.stdout
+    assert "pip install" in changed.stdout and "-c constraints.txt" in changed.stdout and "'.[test]'" in changed.stdout
     fresh = subprocess.run(["make", "-n", "venv", f"VENV={tmp_path / 'none'}"], cwd=ROOT, capture_output=True,
                            text=True)
     assert "-m venv" in fresh.stdout and "import matplotlib.pyplot" in fresh.stdout
