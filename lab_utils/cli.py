@@ -72,11 +72,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     rows = [flatten(r) for r in records]
     # The run id stays in results.csv; on screen the swept values identify a run.
     cols = [*raw, "status", "seconds"] + [c for c in (args.columns or "").split(",") if c]
+    same: dict[str, object] = {}
     if not args.columns:
-        scalar = [k for r in rows for k, v in r.items()
-                  if k not in cols and k != "error" and not str(v).startswith("[")]
-        cols += list(dict.fromkeys(scalar))
-    print(table_text(rows, cols + ["error"]))
+        scalar = list(dict.fromkeys(k for r in rows for k, v in r.items()
+                                    if k not in (*cols, "run", "error") and not str(v).startswith("[")))
+        ok = [r for r in rows if r["status"] == "ok"]
+        if len(ok) > 1:  # a result equal in every run goes below the table, not in a column
+            same = {k: ok[0].get(k) for k in scalar if all(r.get(k) == ok[0].get(k) for r in ok)}
+        cols += [k for k in scalar if k not in same]
+    print(table_text(rows, cols + (["error"] if any(r["error"] for r in rows) else [])))
+    if same:
+        print("same in every run: " + ", ".join(f"{k} = {v}" for k, v in same.items()))
     if args.plot:
         from .plots import rate_figure
 

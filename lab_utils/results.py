@@ -58,7 +58,8 @@ def report(**results: Any) -> dict[str, Any]:
     except ImportError:  # plain Python: the text is all there is
         get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
-        display({"text/plain": format_results(plain), MIME: plain}, raw=True, metadata={TAG: True})
+        # Notebook files store JSON with sorted keys: the metadata keeps the order the notebook reported them in.
+        display({"text/plain": format_results(plain), MIME: plain}, raw=True, metadata={TAG: list(plain)})
     else:
         print(format_results(plain))
     return plain
@@ -76,8 +77,11 @@ def read_results(path: str | Path) -> dict[str, Any]:
     found = None
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            if out.get("metadata", {}).get(TAG) and MIME in out.get("data", {}):
-                found = out["data"][MIME]  # the last report wins
+            order = out.get("metadata", {}).get(TAG)
+            if order and MIME in out.get("data", {}):
+                data = out["data"][MIME]
+                keys = [k for k in order if k in data] if isinstance(order, list) else []
+                found = {**{k: data[k] for k in keys}, **data}  # the last report wins
     if found is None:
         raise LabError(f"{path} has no results: run it to the end (its last cell calls lab_utils.report)")
     return found

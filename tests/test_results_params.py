@@ -33,12 +33,12 @@ def _notebook_with(outputs):
 
 
 def test_read_results_round_trip(tmp_path):
-    good = {"output_type": "display_data", "metadata": {TAG: True},
-            "data": {"text/plain": format_results({"a": 1}), MIME: {"a": 1}}}
-    other = {"output_type": "display_data", "metadata": {}, "data": {MIME: {"b": 2}}}
+    good = {"output_type": "display_data", "metadata": {TAG: ["b", "a"]},
+            "data": {"text/plain": format_results({"b": 2, "a": 1}), MIME: {"a": 1, "b": 2}}}
+    other = {"output_type": "display_data", "metadata": {}, "data": {MIME: {"c": 3}}}
     path = tmp_path / "nb.ipynb"
-    path.write_text(json.dumps(_notebook_with([other, good])))
-    assert read_results(path) == {"a": 1}
+    path.write_text(json.dumps(_notebook_with([other, good]), sort_keys=True))
+    assert list(read_results(path).items()) == [("b", 2), ("a", 1)]  # the reported order, not the file's
 
 
 def test_read_results_errors(tmp_path):
