@@ -94,6 +94,12 @@ def _bce(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return -(y * y_hat.log().clamp_min(-100) + (1 - y) * (1 - y_hat).log().clamp_min(-100)).mean(0)
 
 
+def _mm(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
+    # A @ B as a broadcast product and a sum: BLAS kernels may pick summation orders by memory alignment,
+    # which would change last bits from run to run; this reduction has one fixed order.
+    return (A.unsqueeze(2) * B.unsqueeze(0)).sum(1)
+
+
 def _act(z: torch.Tensor, activation: str) -> torch.Tensor:
     return z.sigmoid() if activation == "sigmoid" else z.tanh() if activation == "tanh" else z.relu()
 
@@ -129,8 +135,8 @@ def train_batched(
 
     def forward() -> tuple[torch.Tensor, torch.Tensor | None]:
         if not H:
-            return torch.sigmoid(torch.addmm(b, Xd, W)), None
-        a1 = _act(torch.addmm(b1f, Xd, W1f), activation).view(N, H, M)
+            return torch.sigmoid(_mm(Xd, W) + b), None
+        a1 = _act(_mm(Xd, W1f) + b1f, activation).view(N, H, M)
         return torch.sigmoid((a1 * W2).sum(1) + b2), a1
 
     adam = optimizer == "adam"
@@ -146,7 +152,7 @@ def train_batched(
             s = y_hat * (1 - y_hat)
             dz2 = (y_hat - yd) * (s / s.clamp_min(_BCE_EPS)) / N
             if not H:
-                grads = [Xd.T @ dz2, dz2.sum(0)]
+                grads = [_mm(Xd.T, dz2), dz2.sum(0)]
             else:
                 da1 = dz2.unsqueeze(1) * W2  # (N, H, M)
                 if activation == "sigmoid":
@@ -156,7 +162,7 @@ def train_batched(
                 else:
                     dz1 = da1 * (a1 > 0)
                 dz1f = dz1.view(N, H * M)
-                grads = [(Xd.T @ dz1f).view(n_in, H, M), dz1f.sum(0).view(H, M), (a1 * dz2.unsqueeze(1)).sum(0),
+                grads = [_mm(Xd.T, dz1f).view(n_in, H, M), dz1f.sum(0).view(H, M), (a1 * dz2.unsqueeze(1)).sum(0),
                          dz2.sum(0)]
             if not adam:
                 for p, g in zip(params, grads):
