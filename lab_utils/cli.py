@@ -109,7 +109,7 @@ def cmd_run_all(args: argparse.Namespace) -> int:
                      **rec["results"], "error": rec["error"]})
         print(f"{nb.name}: {rec['status']} in {rec['seconds']:.1f} s", flush=True)
     print()
-    print(table_text(rows, [c for c in SUMMARY_COLUMNS if any(c in r for r in rows)]))
+    print(table_text(rows, [c for c in SUMMARY_COLUMNS if any(r.get(c) not in (None, "") for r in rows)]))
     print(f"executed copies: {RUNS_DIR}/<notebook>/defaults/ (the notebooks in {args.folder} are unchanged)")
     return 1 if any(r["status"] != "ok" for r in rows) else 0
 

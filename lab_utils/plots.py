@@ -177,7 +177,7 @@ def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tens
     ax_line.axvline(0, c="k", lw=1)
     ax_line.scatter(logit, [0.0] * len(H), c=colors, s=80, edgecolors="k", zorder=3)
     for i, v in enumerate(logit.tolist()):
-        ax_line.annotate(f"input {i}", (v, 0), textcoords="offset points", xytext=(0, 10 + 12 * (i % 2)), ha="center")
+        ax_line.annotate(f"input {i}", (v, 0), textcoords="offset points", xytext=(0, 8 + 11 * i), ha="center")
     ax_line.set(yticks=[], xlabel="z2 = w·h + b", title="output logit: one threshold separates the classes")
     return fig
 

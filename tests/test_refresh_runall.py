@@ -53,7 +53,7 @@ def test_run_all_prints_one_summary_and_keeps_sources(tiny):
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.splitlines()
     header = next(i for i, ln in enumerate(lines) if ln.startswith("notebook"))
-    assert lines[header].split() == ["notebook", "status", "seconds", "converged", "error"]
+    assert lines[header].split() == ["notebook", "status", "seconds", "converged"]
     assert lines[header + 2].split()[:2] == ["a.ipynb", "ok"] and lines[header + 2].split()[3] == "True"
     assert (folder / "a.ipynb").read_bytes() == before
     assert (tiny.parent / "runs" / "a" / "defaults" / "a.ipynb").is_file()
