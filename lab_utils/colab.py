@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import LabError
+from .nbfile import load_notebook
 from .runner import atomic_write
 
 BADGE_TAG = "colab-badge"
@@ -77,9 +78,7 @@ def sync(notebooks: Iterable[str | Path], check: bool = False) -> list[Path]:
     """Rewrite each notebook's badge and install cell from pyproject.toml; return those that differed."""
     changed = []
     for path in map(Path, notebooks):
-        if not path.is_file():
-            raise LabError(f"no notebook at {path}")
-        nb = json.loads(path.read_text(encoding="utf-8"))
+        nb = load_notebook(path)
         badge, install = expected_cells(path)
         badge_cell, install_cell = _tagged(nb, BADGE_TAG), _tagged(nb, INSTALL_TAG)
         if badge_cell and install_cell and _source(badge_cell) == badge and _source(install_cell) == install:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import difflib
 import io
-import json
 import math
 import tokenize
 from collections.abc import Iterable, Mapping
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ParameterError
+from .nbfile import load_notebook
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 _IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython"}
@@ -81,14 +81,7 @@ def parse_parameters(source: str) -> dict[str, Param]:
 
 def read_parameters(path: str | Path) -> dict[str, Param]:
     """The parameters a notebook file declares, in order."""
-    path = Path(path)
-    if not path.is_file():
-        raise ParameterError(f"no notebook at {path}; check the path")
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as e:
-        raise ParameterError(f"{path} is not a readable notebook ({e})") from None
-    return parse_parameters(parameters_cell(nb))
+    return parse_parameters(parameters_cell(load_notebook(path, ParameterError)))
 
 
 def parse_value(param: Param, text: str) -> Any:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LabError
+from .nbfile import load_notebook
 
 MIME = "application/json"
 TAG = "lab_utils.results"  # metadata key that marks the results output
@@ -67,13 +68,7 @@ def report(**results: Any) -> dict[str, Any]:
 
 def read_results(path: str | Path) -> dict[str, Any]:
     """Read the results that `report()` left in an executed notebook file."""
-    path = Path(path)
-    if not path.is_file():
-        raise LabError(f"no notebook at {path}; pass the path of an executed .ipynb")
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as e:
-        raise LabError(f"{path} is not a readable notebook ({e}); was it written completely?") from None
+    nb = load_notebook(path)
     found = None
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
