@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import LabError
-from .nbfile import load_notebook
-from .runner import atomic_write
+from .nbfile import atomic_write, load_notebook
 
 BADGE_TAG = "colab-badge"
 INSTALL_TAG = "colab-install"

@@ -1,8 +1,10 @@
-"""Reading notebook files as plain JSON (no nbformat import: the `lab` command starts faster)."""
+"""Notebook and result files: read as plain JSON (no nbformat import, so `lab` starts fast), written atomically."""
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,3 +20,16 @@ def load_notebook(path: str | Path, error: type[LabError] = LabError) -> dict[st
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError as e:
         raise error(f"{path} is not a readable notebook ({e}); was it written completely?") from None
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write text to path so that a reader never sees a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from .errors import LabError
-from .runner import atomic_write
+from .nbfile import atomic_write
 
 
 def coalesce_streams(outputs: list) -> list:

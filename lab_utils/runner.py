@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,24 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LabError, ParameterError
+from .nbfile import atomic_write
 from .params import Param, parse_value, read_parameters, unknown_name_error
 from .results import read_results
 
 RUNS_DIR = Path("runs")
 KERNEL = "python3"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write text to path so that a reader never sees a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def resolve_params(notebook: str | Path, raw: Mapping[str, Any]) -> dict[str, Any]:

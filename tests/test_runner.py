@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from lab_utils.errors import ParameterError
+from lab_utils.nbfile import atomic_write
 from lab_utils.params import Param
-from lab_utils.runner import atomic_write, expand_grid, params_id, parse_grid_values
+from lab_utils.runner import expand_grid, params_id, parse_grid_values
 
 pytestmark = pytest.mark.slow
 
