@@ -22,11 +22,15 @@ def _name(requirement: str) -> str:
 
 
 def pyproject_names() -> set[str]:
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     reqs = data["dependencies"] + [r for extra in data["optional-dependencies"].values() for r in extra]
-    return {_name(r) for r in reqs} - {"lab-utils"}
+    # A backport needed only by older Pythons is not part of the environment.yml (Python 3.11) environment.
+    return {_name(r) for r in reqs if "python_version <" not in r} - {"lab-utils"}
 
 
 def environment_names() -> set[str]:
