@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -29,13 +28,17 @@ KERNEL = "python3"
 
 def resolve_params(notebook: str | Path, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Check names against the notebook's parameters cell and parse text values into their declared types."""
+    declared = _declared(notebook, raw)
+    return {name: parse_value(declared[name], v) if isinstance(v, str) else v for name, v in raw.items()}
+
+
+def _declared(notebook: str | Path, names: Iterable[str]) -> dict[str, Param]:
+    """The notebook's parameters, after checking that every given name is one of them."""
     declared = read_parameters(notebook)
-    typed = {}
-    for name, value in raw.items():
+    for name in names:
         if name not in declared:
             raise unknown_name_error(name, declared)
-        typed[name] = parse_value(declared[name], value) if isinstance(value, str) else value
-    return typed
+    return declared
 
 
 def params_id(params: Mapping[str, Any]) -> str:
@@ -122,12 +125,8 @@ def parse_grid_values(param: Param, text: str) -> list[Any]:
 
 def expand_grid(notebook: str | Path, raw: Mapping[str, str]) -> list[dict[str, Any]]:
     """Validate a sweep's parameters and return the cartesian grid of typed parameter sets."""
-    declared = read_parameters(notebook)
-    axes = {}
-    for name, text in raw.items():
-        if name not in declared:
-            raise unknown_name_error(name, declared)
-        axes[name] = parse_grid_values(declared[name], text)
+    declared = _declared(notebook, raw)
+    axes = {name: parse_grid_values(declared[name], text) for name, text in raw.items()}
     return [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
 
 
@@ -194,22 +193,21 @@ def sweep(
                 records[rid] = rec
                 continue
         todo.append(params)
-    lock = threading.Lock()
     order = [params_id(p) for p in grid]
 
     def save() -> None:
         rows = [flatten(records[r]) for r in order if r in records]
         atomic_write(out_dir / "results.csv", csv_text(rows))
 
+    # Workers only run notebooks; records and results.csv are touched by this thread alone.
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = [pool.submit(execute, notebook, p, out_dir / params_id(p), kernel, timeout) for p in todo]
         for fut in as_completed(futures):
             rec = fut.result()
-            with lock:
-                records[params_id(rec["params"])] = rec
-                save()
+            records[params_id(rec["params"])] = rec
+            save()
             if on_done:
                 on_done(rec)
-    with lock:
-        save()
+    if not todo:
+        save()  # everything was resumed: the table is still written
     return [records[r] for r in order if r in records]
