@@ -8,13 +8,14 @@ PYTEST_ARGS ?=
 # Sanitize file and an explicit kernel: nbval runs the notebooks in this environment's python.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv lab test test-here lint jupyter outputs bench colab-sync clean
+.PHONY: help venv lab test test-here lint jupyter outputs editions bench colab-sync clean
 
 help:
 	@echo "make lab      - set up .venv if needed, run every notebook headless, print what each reached"
 	@echo "make test     - set up .venv if needed, run unit tests and nbval over every notebook"
 	@echo "make jupyter  - open JupyterLab on notebooks/"
-	@echo "make outputs  - re-execute the notebooks in place (after changing them or lab_utils)"
+	@echo "make outputs  - re-execute the notebooks in place (after changing them or lab_utils), then make editions"
+	@echo "make editions - regenerate the exercise notebooks in exercises/ from notebooks/"
 	@echo "make bench    - benchmark the batched XOR trainer against the per-model loop"
 
 # Reinstalls only when the pinned files change; a second `make lab` installs nothing.
@@ -53,12 +54,17 @@ jupyter: $(JSTAMP)
 
 outputs: venv
 	$(BIN)/lab refresh notebooks/*.ipynb
+	$(BIN)/lab editions
+
+editions: venv
+	$(BIN)/lab editions
 
 bench: venv
 	$(BIN)/python benchmarks/bench_batched.py
 
 colab-sync: venv
 	$(BIN)/lab colab-sync notebooks/*.ipynb
+	$(BIN)/lab editions
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

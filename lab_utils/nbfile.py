@@ -33,3 +33,17 @@ def atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def source_text(cell: dict[str, Any]) -> str:
+    """A cell's source as one string (files store it as a list of lines)."""
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def dump_notebook(nb: dict[str, Any]) -> str:
+    """The one way notebooks are written: sources as line lists, sorted keys, indent 1 (as nbformat writes)."""
+    for cell in nb.get("cells", []):
+        text = source_text(cell)
+        cell["source"] = text.splitlines(keepends=True)
+    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"

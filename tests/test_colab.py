@@ -1,5 +1,8 @@
 """Open in Colab: badge and install cell agree with pyproject.toml, and a simulated Colab runs every notebook.
 
+The simulated runs use the exercise editions, unfilled: the install cell is the same as the solutions' (checked
+below), and the same runs prove that a student who has written nothing yet can run the whole notebook.
+
 The simulation builds (once, cached under .cache/) a virtual environment that sees this environment's packages
 except lab_utils, puts a stand-in `google.colab` module on the kernel's path, points the install cell at a wheel
 of this checkout through LAB_UTILS_SOURCE, and runs each notebook with papermill from an empty folder.
@@ -16,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from lab_utils.colab import INSTALL_TAG, SOURCE_ENV, expected_cells, repository, sync
 from lab_utils.results import read_results
+from lab_utils.tools.colab import INSTALL_TAG, SOURCE_ENV, expected_cells, repository, sync
 
 from .conftest import NOTEBOOKS, ROOT
+
+EXERCISES = [ROOT / "exercises" / nb.name for nb in NOTEBOOKS]
 
 pytestmark = pytest.mark.slow
 CACHE = ROOT / ".cache" / "colab-sim"
@@ -34,8 +39,8 @@ COLAB_PARAMS = {
 
 def _sources_hash() -> str:
     h = hashlib.sha256()
-    for path in sorted([ROOT / "pyproject.toml", *(ROOT / "lab_utils").glob("*.py")]):
-        h.update(path.name.encode() + path.read_bytes())
+    for path in sorted([ROOT / "pyproject.toml", *(ROOT / "lab_utils").rglob("*.py")]):
+        h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -95,11 +100,12 @@ def install_cell(nb_path: Path) -> str:
 
 def test_badges_and_install_cells_agree_with_pyproject():
     assert sync(NOTEBOOKS, check=True) == [], "run `make colab-sync` after changing the repository address"
+    assert sync(EXERCISES, check=True) == [], "run `make editions` after `make colab-sync`"
     repo, branch = repository(ROOT / "pyproject.toml")
-    for nb in NOTEBOOKS:
+    for nb in [*NOTEBOOKS, *EXERCISES]:
         badge, install = expected_cells(nb)
         text = nb.read_text()
-        assert f"colab.research.google.com/github/{repo}/blob/{branch}/notebooks/{nb.name}" in text
+        assert f"colab.research.google.com/github/{repo}/blob/{branch}/{nb.parent.name}/{nb.name}" in text
         assert f"git+https://github.com/{repo}@{branch}" in install_cell(nb) == install
         first = json.loads(text)["cells"][0]
         assert first["cell_type"] == "markdown" and "Open In Colab" in "".join(first["source"])
@@ -137,7 +143,7 @@ def test_install_cell_skips_when_lab_utils_is_present(fake_colab, tmp_path):
     assert out.returncode == 0 and out.stdout == "on colab: True\n", out.stderr
 
 
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("nb", EXERCISES, ids=lambda p: p.stem)
 def test_notebook_runs_in_simulated_colab(nb, colab_python, wheel, fake_colab, tmp_path):
     work = tmp_path / "colab"  # an empty working folder: no file next to the notebook is available
     work.mkdir()
@@ -149,7 +155,12 @@ def test_notebook_runs_in_simulated_colab(nb, colab_python, wheel, fake_colab, t
                          text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     results = read_results(out)
-    assert results["converged"] is True
+    assert results["converged"] is True  # the cells after the unfinished exercises ran as in the solution
+    executed = json.loads(out.read_text())
+    outputs = [o for c in executed["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"]
+    score = next(o["data"]["application/json"] for o in outputs if o.get("metadata", {}).get("lab_utils.scores"))
+    assert score["passed"] == 0 and set(score["exercises"].values()) == {"not done yet"}
     if nb.name.startswith("01"):
         assert abs(results["W"] - 1) < 1e-3 and abs(results["b"]) < 1e-3 and results["epochs_used"] <= 400
     if nb.name.startswith("02"):

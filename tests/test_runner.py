@@ -14,7 +14,7 @@ import pytest
 from lab_utils.errors import ParameterError
 from lab_utils.nbfile import atomic_write
 from lab_utils.params import Param
-from lab_utils.runner import expand_grid, params_id, parse_grid_values
+from lab_utils.tools.runner import expand_grid, params_id, parse_grid_values
 
 pytestmark = pytest.mark.slow
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .errors import LabError
-from .nbfile import atomic_write
+from ..errors import LabError
+from ..nbfile import atomic_write
 
 
 def coalesce_streams(outputs: list) -> list:

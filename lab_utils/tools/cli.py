@@ -1,4 +1,4 @@
-"""`lab` command line: run, sweep, params, run-all, refresh, colab-sync (also `python -m lab_utils`)."""
+"""`lab` command line: params, run, sweep, run-all, refresh, colab-sync, editions, grade (`python -m lab_utils`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import LabError
-from .params import read_parameters
+from ..errors import LabError
+from ..params import read_parameters
 
 SUMMARY_COLUMNS = ["notebook", "status", "seconds", "converged", "final_loss", "accuracy", "success_rate", "error"]
 
@@ -23,7 +23,7 @@ def _pairs(pairs: list[list[str]] | None) -> dict[str, str]:
 
 
 def _print_record(rec: dict) -> None:
-    from .results import format_results
+    from ..results import format_results
 
     print(f"{rec['notebook']}: {rec['status']} in {rec['seconds']:.1f} s -> {rec['output']}")
     if rec["status"] == "ok":
@@ -84,7 +84,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if same:
         print("same in every run: " + ", ".join(f"{k} = {v}" for k, v in same.items()))
     if args.plot:
-        from .plots import rate_figure
+        from ..plots import rate_figure
 
         ok = [r for r in rows if r["status"] == "ok"]
         others = [k for k in raw if k != args.plot_x and len({r[k] for r in ok}) > 1]
@@ -132,6 +132,39 @@ def cmd_colab_sync(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
+def cmd_editions(args: argparse.Namespace) -> int:
+    from .colab import find_pyproject
+    from .editions import build
+
+    root = find_pyproject(Path.cwd()).parent
+    changed = build(root, check=args.check)
+    for path in changed:
+        print(f"{path.relative_to(root)}: {'out of date' if args.check else 'written'}")
+    if args.check and changed:
+        print("run `make editions` (lab editions) to regenerate them from notebooks/", file=sys.stderr)
+    return 1 if (args.check and changed) else 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .grade import grade
+    from .runner import resolve_params, table_text
+
+    params = resolve_params(args.notebook, _pairs(args.p))
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(args.submissions), desc="grade", unit="notebook", file=sys.stderr)
+    rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
+                 args.kernel, on_done=(lambda row: bar.update(1)) if bar else None)
+    if bar:
+        bar.close()
+    print(table_text(rows))
+    failed = sum(r["status"] != "graded" for r in rows)
+    print(f"{len(rows)} submissions: {len(rows) - failed} graded, {failed} could not be graded; table: {args.out}")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lab", description="Run the lab notebooks with validated parameters.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +210,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebooks", nargs="+")
     p.add_argument("--check", action="store_true", help="only report notebooks that are out of date (exit 1)")
     p.set_defaults(func=cmd_colab_sync)
+
+    p = sub.add_parser("editions", help="regenerate the exercise notebooks from the solution notebooks")
+    p.add_argument("--check", action="store_true", help="only report editions that differ from the generator (exit 1)")
+    p.set_defaults(func=cmd_editions)
+
+    p = sub.add_parser("grade", help="grade submitted exercise notebooks, one fresh kernel each, into a CSV")
+    p.add_argument("notebook", help="the exercise notebook the submissions answer (from exercises/)")
+    p.add_argument("submissions", nargs="+", help="submitted .ipynb files")
+    p.add_argument("--out", default="grades.csv", help="the CSV to write (default: grades.csv; executed copies "
+                                                      "go to the folder of the same name)")
+    p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter for every run")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel runs (default: cores)")
+    p.add_argument("--timeout", type=float, default=300, help="seconds before a submission is stopped (default 300)")
+    p.add_argument("--resume", action="store_true", help="skip submissions already graded in --out")
+    p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_grade)
     return parser
 
 

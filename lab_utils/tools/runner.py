@@ -12,15 +12,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
-from .errors import LabError, ParameterError
-from .nbfile import atomic_write
-from .params import Param, parse_value, read_parameters, unknown_name_error
-from .results import read_results
+from ..errors import LabError, ParameterError
+from ..nbfile import atomic_write
+from ..params import Param, parse_value, read_parameters, unknown_name_error
+from ..results import read_results
 
 RUNS_DIR = Path("runs")
 KERNEL = "python3"
@@ -58,19 +58,16 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
-def execute(
-    notebook: str | Path, params: Mapping[str, Any], out_dir: str | Path, kernel: str = KERNEL,
-    timeout: float | None = None,
-) -> dict[str, Any]:
-    """Execute a notebook into out_dir with papermill; return a record (status, seconds, results or error)."""
-    src = Path(notebook).resolve()
-    out_dir = Path(out_dir).resolve()
-    out = out_dir / src.name
-    if out == src:
-        raise LabError(f"the output path {out} is the source notebook; choose another --out folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    partial = out_dir / f".{src.stem}.partial.ipynb"
-    cmd = [sys.executable, "-m", "papermill", str(src), str(partial), "-k", kernel, "--cwd", str(out_dir),
+def run_papermill(
+    src: Path, out: Path, params: Mapping[str, Any], kernel: str = KERNEL, timeout: float | None = None,
+) -> tuple[int, str, float]:
+    """Execute `src` into `out` with papermill in its own process group, killed at `timeout`.
+
+    Returns (exit code, papermill's log, seconds); a timed-out run's log starts with 'timed out after'.
+    `out` is complete once this returns, also when a cell failed. Shared by run, sweep and grade."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.parent / f".{out.stem}.partial.ipynb"
+    cmd = [sys.executable, "-m", "papermill", str(src), str(partial), "-k", kernel, "--cwd", str(out.parent),
            "--no-progress-bar", "--log-level", "ERROR", "-y", json.dumps(dict(params))]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -83,22 +80,35 @@ def execute(
     except BaseException:
         _kill_group(proc)
         raise
-    seconds = round(time.perf_counter() - start, 2)
-    record: dict[str, Any] = {"notebook": src.name, "params": dict(params), "seconds": seconds, "output": str(out)}
     if partial.exists():
-        os.replace(partial, out)  # the executed copy, complete, also when a cell failed
-    if proc.returncode == 0:
+        os.replace(partial, out)
+    return proc.returncode, log or "", round(time.perf_counter() - start, 2)
+
+
+def execute(
+    notebook: str | Path, params: Mapping[str, Any], out_dir: str | Path, kernel: str = KERNEL,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """Execute a notebook into out_dir with papermill; return a record (status, seconds, results or error)."""
+    src = Path(notebook).resolve()
+    out_dir = Path(out_dir).resolve()
+    out = out_dir / src.name
+    if out == src:
+        raise LabError(f"the output path {out} is the source notebook; choose another --out folder")
+    code, log, seconds = run_papermill(src, out, params, kernel, timeout)
+    record: dict[str, Any] = {"notebook": src.name, "params": dict(params), "seconds": seconds, "output": str(out)}
+    if code == 0:
         try:
             record.update(status="ok", error="", results=read_results(out))
         except LabError as e:
             record.update(status="failed", error=str(e), results={})
     else:
-        record.update(status="failed", error=_reason(log), results={})
+        record.update(status="failed", error=reason(log), results={})
     atomic_write(out_dir / "run.json", json.dumps(record, indent=1))
     return record
 
 
-def _reason(log: str) -> str:
+def reason(log: str) -> str:
     """The one line that says why a papermill run failed."""
     lines = [ln.strip() for ln in (log or "").splitlines() if ln.strip()]
     if lines and lines[0].startswith("timed out"):
@@ -174,6 +184,13 @@ def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
     return buf.getvalue()
 
 
+def in_parallel(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) -> Iterator[Any]:
+    """fn(item) for every item on `workers` threads (each waits on its own subprocess); results as they finish."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for fut in as_completed([pool.submit(fn, item) for item in items]):
+            yield fut.result()
+
+
 def sweep(
     notebook: str | Path, grid: Sequence[Mapping[str, Any]], out_dir: str | Path, workers: int = 2,
     timeout: float | None = None, resume: bool = False, kernel: str = KERNEL,
@@ -200,14 +217,11 @@ def sweep(
         atomic_write(out_dir / "results.csv", csv_text(rows))
 
     # Workers only run notebooks; records and results.csv are touched by this thread alone.
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = [pool.submit(execute, notebook, p, out_dir / params_id(p), kernel, timeout) for p in todo]
-        for fut in as_completed(futures):
-            rec = fut.result()
-            records[params_id(rec["params"])] = rec
-            save()
-            if on_done:
-                on_done(rec)
+    for rec in in_parallel(lambda p: execute(notebook, p, out_dir / params_id(p), kernel, timeout), todo, workers):
+        records[params_id(rec["params"])] = rec
+        save()
+        if on_done:
+            on_done(rec)
     if not todo:
         save()  # everything was resumed: the table is still written
     return [records[r] for r in order if r in records]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import LabError
-from .nbfile import atomic_write, load_notebook
+from ..errors import LabError
+from ..nbfile import atomic_write, dump_notebook, load_notebook, source_text
 
 BADGE_TAG = "colab-badge"
 INSTALL_TAG = "colab-install"
@@ -68,11 +67,6 @@ def _tagged(nb: dict, tag: str) -> dict | None:
     return next((c for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", [])), None)
 
 
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
 def sync(notebooks: Iterable[str | Path], check: bool = False) -> list[Path]:
     """Rewrite each notebook's badge and install cell from pyproject.toml; return those that differed."""
     changed = []
@@ -80,7 +74,7 @@ def sync(notebooks: Iterable[str | Path], check: bool = False) -> list[Path]:
         nb = load_notebook(path)
         badge, install = expected_cells(path)
         badge_cell, install_cell = _tagged(nb, BADGE_TAG), _tagged(nb, INSTALL_TAG)
-        if badge_cell and install_cell and _source(badge_cell) == badge and _source(install_cell) == install:
+        if badge_cell and install_cell and source_text(badge_cell) == badge and source_text(install_cell) == install:
             continue
         changed.append(path)
         if check:
@@ -93,5 +87,5 @@ def sync(notebooks: Iterable[str | Path], check: bool = False) -> list[Path]:
                             "metadata": {"tags": [INSTALL_TAG]}, "outputs": [], "source": ""}
             nb["cells"].insert(nb["cells"].index(badge_cell) + 1, install_cell)
         badge_cell["source"], install_cell["source"] = badge, install
-        atomic_write(path, json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+        atomic_write(path, dump_notebook(nb))
     return changed

@@ -1,0 +1,210 @@
+"""What every exercise check shares: one printed line per check, symptoms of common mistakes, the score table.
+
+A check never raises and never hangs: whatever the student's code does (raises, loops, returns nonsense), the
+check prints one line — passed, not done yet, or what is wrong with a hint — and records the outcome for the
+notebook's score table. The `...` left in an exercise cell is what "not done yet" means.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import signal
+import threading
+import types
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+PASSED, FAILED, NOT_DONE, NOT_RUN = "passed", "failed", "not done yet", "not checked"
+SCORES_TAG = "lab_utils.scores"  # output metadata key that marks a score table (the grader reads it)
+TIME_LIMIT = 20.0  # seconds a check lets student code run before it says the code does not stop
+MARK = {PASSED: "✅", FAILED: "❌", NOT_DONE: "⏳", NOT_RUN: "·"}
+
+
+class Fail(Exception):
+    """Raised inside a check: the student's code shows a known mistake (message names it and hints at a fix)."""
+
+
+class NotDone(Exception):
+    """Raised inside a check: the exercise still holds its `...` placeholder."""
+
+
+class _TimeUp(BaseException):
+    pass
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of a notebook: its id (e.g. '01-loop'), number within the notebook, and title."""
+
+    id: str
+    number: int
+    title: str
+
+
+# Outcomes of the checks run in this kernel: exercise id -> (status, message). A re-run check replaces its entry.
+_outcomes: dict[str, tuple[str, str]] = {}
+
+
+def is_stub(value: object) -> bool:
+    """True for the `...` placeholder, or a function/class whose code still contains one."""
+    if value is Ellipsis:
+        return True
+    if isinstance(value, type):
+        return any(is_stub(v) for v in vars(value).values() if isinstance(v, types.FunctionType))
+    code = getattr(value, "__code__", None)
+    return code is not None and _code_has_ellipsis(code)
+
+
+def _code_has_ellipsis(code: types.CodeType) -> bool:
+    return any(c is Ellipsis or (isinstance(c, types.CodeType) and _code_has_ellipsis(c)) for c in code.co_consts)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Stop student code that runs longer than `seconds` (default TIME_LIMIT; main thread on Unix, else no limit)."""
+    seconds = TIME_LIMIT if seconds is None else seconds
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# Symptoms in PyTorch's error messages -> the mistake they usually mean, as a hint.
+_SYMPTOMS = [
+    ("does not require grad", "a tensor you call backward() through has no requires_grad: create W and b with "
+                              "requires_grad=True (or use nn.Linear, whose parameters have it)"),
+    ("must have the same dtype", "wrong dtype: two tensors mix float32 and float64 (or an integer type); make "
+                                 "everything float32 with .float()"),
+    ("expected scalar type", "wrong dtype: make every tensor float32 with .float()"),
+    ("Found dtype", "wrong dtype: the targets must be float32 (torch.float), not integers"),
+    ("Using a target size", "target shape: the target must have the same shape as y_hat, (4, 1), not (4,)"),
+    ("shapes cannot be multiplied", "the layer sizes do not fit: nn.Linear(in_features, out_features) must "
+                                    "take 2 inputs and give 1 output at the end"),
+    ("before Module.__init__() call", "call super().__init__() first in __init__, before creating layers"),
+    ("backward through the graph a second time", "compute y_hat and the cost again inside the loop, every epoch"),
+    ("'ellipsis'", "a value is still the ... placeholder: replace every ... with your code"),
+    ("unexpected keyword argument", "the function's arguments differ from the exercise's: keep its signature"),
+    ("positional argument", "the function's arguments differ from the exercise's: keep its signature"),
+]
+
+
+def explain(error: BaseException) -> str:
+    """One line naming what an exception from student code most likely means."""
+    if isinstance(error, _TimeUp):
+        return f"your code was still running after {TIME_LIMIT:g} s: is there a loop that never ends?"
+    text = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}".rstrip(": ")
+    for symptom, hint in _SYMPTOMS:
+        if symptom in str(error):
+            return f"your code raised {text[:160]} — {hint}"
+    return f"your code raised {text[:200]}"
+
+
+def _record(exercise: Exercise, status: str, message: str) -> None:
+    message = " ".join(message.split())  # one line, whatever a repr of the student's object held
+    message = message if len(message) <= 400 else message[:399] + "…"
+    _outcomes[exercise.id] = (status, message)
+    print(f"{MARK[status]} Exercise {exercise.number} ({exercise.title}): {message}")
+
+
+def outcome(exercise_id: str) -> tuple[str, str]:
+    """(status, message) of the last check of an exercise in this kernel; (NOT_RUN, '') if it never ran."""
+    return _outcomes.get(exercise_id, (NOT_RUN, ""))
+
+
+def check(exercise: Exercise, diagnose: Callable[[], str]) -> None:
+    """Run `diagnose` (returns the pass message, or raises Fail/NotDone), print one line, record the outcome.
+
+    Returns nothing, so that a check as the last line of a cell shows only its printed line."""
+    try:
+        with time_limit():
+            message = diagnose()
+    except NotDone as e:
+        _record(exercise, NOT_DONE, f"not done yet{(' — ' + str(e)) if str(e) else ''}")
+    except Fail as e:
+        _record(exercise, FAILED, str(e))
+    except KeyboardInterrupt:  # the student pressed stop
+        raise
+    except BaseException as e:  # student code can raise anything, even SystemExit; the check still answers
+        _record(exercise, FAILED, explain(e))
+    else:
+        _record(exercise, PASSED, f"passed — {message}" if message else "passed")
+
+
+def checker(exercise: Exercise) -> Callable:
+    """Decorator: a diagnose function with the student's objects as arguments becomes a one-line check."""
+
+    def wrap(diagnose: Callable[..., str]) -> Callable[..., None]:
+        @functools.wraps(diagnose)
+        def run(*args, **kwargs) -> None:
+            check(exercise, lambda: diagnose(*args, **kwargs))
+
+        return run
+
+    return wrap
+
+
+def score_table(exercises: list[Exercise]) -> None:
+    """Show the notebook's score table, as text and as data for the grader (application/json)."""
+    rows = {ex.id: outcome(ex.id)[0] for ex in exercises}
+    done = sum(s == PASSED for s in rows.values())
+    width = max(len(ex.title) for ex in exercises)
+    lines = [f"{MARK[rows[ex.id]]} Exercise {ex.number}  {ex.title:<{width}}  {rows[ex.id]}" for ex in exercises]
+    lines.append(f"score: {done} / {len(exercises)}")
+    text = "\n".join(lines)
+    # Notebook files store JSON with sorted keys: "order" keeps the exercises' order for the grader.
+    data = {"exercises": rows, "order": list(rows), "passed": done, "total": len(exercises)}
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display({"text/plain": text, "application/json": data}, raw=True, metadata={SCORES_TAG: True})
+    else:
+        print(text)
+
+
+def as_float(name: str, value: object) -> float:
+    """A one-number value as float: a Python number or a one-element tensor; otherwise a Fail naming the shape."""
+    import torch
+
+    if value is Ellipsis:
+        raise NotDone
+    if isinstance(value, torch.Tensor):
+        if value.numel() != 1:
+            raise Fail(f"{name} has shape {tuple(value.shape)} but must be one number — sum or average over the "
+                       f"samples")
+        if value.dtype not in (torch.float32,):
+            raise Fail(f"{name} has dtype {value.dtype}; keep float32 like the data (wrong dtype)")
+        return float(value.detach().reshape(()).item())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise Fail(f"{name} must be a number or a tensor, got {type(value).__name__}")
+
+
+def close(a: float, b: float, rel: float = 1e-4, abs_: float = 1e-6) -> bool:
+    """Whether two numbers agree to float32 rounding."""
+    return math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
+
+
+def need_callable(name: str, fn: object) -> None:
+    """NotDone for a placeholder, Fail for something that is not a function."""
+    if fn is Ellipsis or is_stub(fn):
+        raise NotDone
+    if not callable(fn):
+        raise Fail(f"{name} must be a function, got {type(fn).__name__}")
+
+
