@@ -16,6 +16,16 @@ FIXTURE = ROOT / "tests" / "fixtures" / "tiny.ipynb"
 os.environ.pop("MPLBACKEND", None)
 
 
+@pytest.fixture(autouse=True)
+def fresh_exercise_outcomes():
+    """Each test starts with no recorded check outcomes (the checks keep them per kernel, here per process)."""
+    from lab_utils.exercises import core
+
+    core._outcomes.clear()
+    yield
+    core._outcomes.clear()
+
+
 @pytest.fixture
 def tiny(tmp_path: Path) -> Path:
     """A private copy of the fixture notebook."""

@@ -100,12 +100,13 @@ def install_cell(nb_path: Path) -> str:
 
 def test_badges_and_install_cells_agree_with_pyproject():
     assert sync(NOTEBOOKS, check=True) == [], "run `make colab-sync` after changing the repository address"
-    assert sync(EXERCISES, check=True) == [], "run `make editions` after `make colab-sync`"
+    korean = [ROOT / "ko" / p.parent.name / p.name for p in [*NOTEBOOKS, *EXERCISES]]
+    assert sync([*EXERCISES, *korean], check=True) == [], "run `make editions` after `make colab-sync`"
     repo, branch = repository(ROOT / "pyproject.toml")
-    for nb in [*NOTEBOOKS, *EXERCISES]:
+    for nb in [*NOTEBOOKS, *EXERCISES, *korean]:
         badge, install = expected_cells(nb)
         text = nb.read_text()
-        assert f"colab.research.google.com/github/{repo}/blob/{branch}/{nb.parent.name}/{nb.name}" in text
+        assert f"colab.research.google.com/github/{repo}/blob/{branch}/{nb.relative_to(ROOT).as_posix()}" in text
         assert f"git+https://github.com/{repo}@{branch}" in install_cell(nb) == install
         first = json.loads(text)["cells"][0]
         assert first["cell_type"] == "markdown" and "Open In Colab" in "".join(first["source"])

@@ -40,7 +40,8 @@ def src(cell):
 
 
 def test_committed_exercise_notebooks_are_what_the_generator_makes():
-    assert [e.target for e in editions(ROOT)] == EXERCISES
+    targets = [e.target for e in editions(ROOT)]
+    assert targets == [ROOT / d / nb.name for nb in NOTEBOOKS for d in ("exercises", "ko/notebooks", "ko/exercises")]
     assert build(ROOT, check=True) == [], "an exercise notebook drifted from its solution: run `make editions`"
 
 
@@ -52,15 +53,20 @@ def test_editions_check_command_passes_on_this_checkout():
 
 def test_a_changed_solution_makes_the_check_fail(tmp_path):
     (tmp_path / "notebooks").mkdir()
+    (tmp_path / "i18n").mkdir()
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     shutil.copy(NOTEBOOKS[0], tmp_path / "notebooks")
-    assert build(tmp_path) == [tmp_path / "exercises" / NOTEBOOKS[0].name]
+    shutil.copytree(ROOT / "i18n" / "ko", tmp_path / "i18n" / "ko")
+    for other in NOTEBOOKS[1:]:
+        (tmp_path / "i18n" / "ko" / f"{other.stem}.md").unlink()
+    assert build(tmp_path) == [tmp_path / d / NOTEBOOKS[0].name for d in ("exercises", "ko/notebooks", "ko/exercises")]
     assert build(tmp_path, check=True) == []
     nb = load(tmp_path / "notebooks" / NOTEBOOKS[0].name)
-    next(c for c in nb["cells"] if c["id"] == "cell-03")["source"] = ["changed prose\n"]
+    next(c for c in nb["cells"] if c["id"] == "cell-24")["source"] = ["# changed code\n"]
     (tmp_path / "notebooks" / NOTEBOOKS[0].name).write_text(json.dumps(nb))
     before = (tmp_path / "exercises" / NOTEBOOKS[0].name).read_text()
-    assert build(tmp_path, check=True) == [tmp_path / "exercises" / NOTEBOOKS[0].name]
+    assert build(tmp_path, check=True) == [tmp_path / d / NOTEBOOKS[0].name
+                                           for d in ("exercises", "ko/notebooks", "ko/exercises")]
     assert (tmp_path / "exercises" / NOTEBOOKS[0].name).read_text() == before  # --check writes nothing
     out = subprocess.run([sys.executable, "-m", "lab_utils", "editions", "--check"], cwd=tmp_path,
                          capture_output=True, text=True, timeout=60)
@@ -132,4 +138,4 @@ def test_bad_markers_are_one_line_errors(code, message):
 
 def test_render_is_deterministic():
     edition = editions(ROOT)[0]
-    assert render(edition) == render(edition)
+    assert render(edition, ROOT) == render(edition, ROOT)

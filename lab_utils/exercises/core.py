@@ -13,10 +13,17 @@ import math
 import signal
 import threading
 import types
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-PASSED, FAILED, NOT_DONE, NOT_RUN = "passed", "failed", "not done yet", "not checked"
+
+def N_(text: str) -> str:
+    """Mark a message for translation where it is defined; tr() translates it where it is shown."""
+    return text
+
+
+PASSED, FAILED, NOT_DONE, NOT_RUN = N_("passed"), N_("failed"), N_("not done yet"), N_("not checked")
 SCORES_TAG = "lab_utils.scores"  # output metadata key that marks a score table (the grader reads it)
 TIME_LIMIT = 20.0  # seconds a check lets student code run before it says the code does not stop
 MARK = {PASSED: "✅", FAILED: "❌", NOT_DONE: "⏳", NOT_RUN: "·"}
@@ -45,6 +52,24 @@ class Exercise:
 
 # Outcomes of the checks run in this kernel: exercise id -> (status, message). A re-run check replaces its entry.
 _outcomes: dict[str, tuple[str, str]] = {}
+LANGUAGES = ("en", "ko")
+_settings = {"language": "en"}
+
+
+def language(code: str) -> None:
+    """Print the checks' lines in this language from now on: 'en' (English) or 'ko' (Korean)."""
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language {code!r}; choose one of: {', '.join(LANGUAGES)}")
+    _settings["language"] = code
+
+
+def tr(template: str, **fields: object) -> str:
+    """A message in the chosen language: the English template (or its translation) filled with the fields."""
+    if _settings["language"] == "ko":
+        from .messages_ko import MESSAGES
+
+        template = MESSAGES.get(template, template)
+    return template.format(**fields)
 
 
 def is_stub(value: object) -> bool:
@@ -84,39 +109,41 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
 
 # Symptoms in PyTorch's error messages -> the mistake they usually mean, as a hint.
 _SYMPTOMS = [
-    ("does not require grad", "a tensor you call backward() through has no requires_grad: create W and b with "
-                              "requires_grad=True (or use nn.Linear, whose parameters have it)"),
-    ("must have the same dtype", "wrong dtype: two tensors mix float32 and float64 (or an integer type); make "
-                                 "everything float32 with .float()"),
-    ("expected scalar type", "wrong dtype: make every tensor float32 with .float()"),
-    ("Found dtype", "wrong dtype: the targets must be float32 (torch.float), not integers"),
-    ("Using a target size", "target shape: the target must have the same shape as y_hat, (4, 1), not (4,)"),
-    ("shapes cannot be multiplied", "the layer sizes do not fit: nn.Linear(in_features, out_features) must "
-                                    "take 2 inputs and give 1 output at the end"),
-    ("before Module.__init__() call", "call super().__init__() first in __init__, before creating layers"),
-    ("backward through the graph a second time", "compute y_hat and the cost again inside the loop, every epoch"),
-    ("'ellipsis'", "a value is still the ... placeholder: replace every ... with your code"),
-    ("unexpected keyword argument", "the function's arguments differ from the exercise's: keep its signature"),
-    ("positional argument", "the function's arguments differ from the exercise's: keep its signature"),
+    ("does not require grad", N_("a tensor you call backward() through has no requires_grad: create W and b with "
+                              "requires_grad=True (or use nn.Linear, whose parameters have it)")),
+    ("must have the same dtype", N_("wrong dtype: two tensors mix float32 and float64 (or an integer type); make "
+                                 "everything float32 with .float()")),
+    ("expected scalar type", N_("wrong dtype: make every tensor float32 with .float()")),
+    ("Found dtype", N_("wrong dtype: the targets must be float32 (torch.float), not integers")),
+    ("Using a target size", N_("target shape: the target must have the same shape as y_hat, (4, 1), not (4,)")),
+    ("shapes cannot be multiplied", N_("the layer sizes do not fit: nn.Linear(in_features, out_features) must "
+                                    "take 2 inputs and give 1 output at the end")),
+    ("before Module.__init__() call", N_("call super().__init__() first in __init__, before creating layers")),
+    ("backward through the graph a second time", N_("compute y_hat and the cost again inside the loop, every epoch")),
+    ("'ellipsis'", N_("a value is still the ... placeholder: replace every ... with your code")),
+    ("unexpected keyword argument", N_("the function's arguments differ from the exercise's: keep its signature")),
+    ("positional argument", N_("the function's arguments differ from the exercise's: keep its signature")),
 ]
 
 
 def explain(error: BaseException) -> str:
     """One line naming what an exception from student code most likely means."""
     if isinstance(error, _TimeUp):
-        return f"your code was still running after {TIME_LIMIT:g} s: is there a loop that never ends?"
+        return tr("your code was still running after {seconds:g} s: is there a loop that never ends?",
+                  seconds=TIME_LIMIT)
     text = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}".rstrip(": ")
     for symptom, hint in _SYMPTOMS:
         if symptom in str(error):
-            return f"your code raised {text[:160]} — {hint}"
-    return f"your code raised {text[:200]}"
+            return tr("your code raised {error} — {hint}", error=text[:160], hint=tr(hint))
+    return tr("your code raised {error}", error=text[:200])
 
 
 def _record(exercise: Exercise, status: str, message: str) -> None:
     message = " ".join(message.split())  # one line, whatever a repr of the student's object held
     message = message if len(message) <= 400 else message[:399] + "…"
     _outcomes[exercise.id] = (status, message)
-    print(f"{MARK[status]} Exercise {exercise.number} ({exercise.title}): {message}")
+    print(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[status], number=exercise.number,
+             title=tr(exercise.title), message=message))
 
 
 def outcome(exercise_id: str) -> tuple[str, str]:
@@ -132,7 +159,7 @@ def check(exercise: Exercise, diagnose: Callable[[], str]) -> None:
         with time_limit():
             message = diagnose()
     except NotDone as e:
-        _record(exercise, NOT_DONE, f"not done yet{(' — ' + str(e)) if str(e) else ''}")
+        _record(exercise, NOT_DONE, tr("not done yet") + (f" — {e}" if str(e) else ""))
     except Fail as e:
         _record(exercise, FAILED, str(e))
     except KeyboardInterrupt:  # the student pressed stop
@@ -140,7 +167,7 @@ def check(exercise: Exercise, diagnose: Callable[[], str]) -> None:
     except BaseException as e:  # student code can raise anything, even SystemExit; the check still answers
         _record(exercise, FAILED, explain(e))
     else:
-        _record(exercise, PASSED, f"passed — {message}" if message else "passed")
+        _record(exercise, PASSED, tr("passed") + (f" — {message}" if message else ""))
 
 
 def checker(exercise: Exercise) -> Callable:
@@ -156,13 +183,21 @@ def checker(exercise: Exercise) -> Callable:
     return wrap
 
 
+def _width(text: str) -> int:
+    # Columns on screen: a Korean syllable takes two, so the table stays aligned in both languages.
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def score_table(exercises: list[Exercise]) -> None:
     """Show the notebook's score table, as text and as data for the grader (application/json)."""
     rows = {ex.id: outcome(ex.id)[0] for ex in exercises}
     done = sum(s == PASSED for s in rows.values())
-    width = max(len(ex.title) for ex in exercises)
-    lines = [f"{MARK[rows[ex.id]]} Exercise {ex.number}  {ex.title:<{width}}  {rows[ex.id]}" for ex in exercises]
-    lines.append(f"score: {done} / {len(exercises)}")
+    titles = {ex.id: tr(ex.title) for ex in exercises}
+    width = max(map(_width, titles.values()))
+    lines = [tr("{mark} Exercise {number}  {title}  {status}", mark=MARK[rows[ex.id]], number=ex.number,
+                title=titles[ex.id] + " " * (width - _width(titles[ex.id])), status=tr(rows[ex.id]))
+             for ex in exercises]
+    lines.append(tr("score: {passed} / {total}", passed=done, total=len(exercises)))
     text = "\n".join(lines)
     # Notebook files store JSON with sorted keys: "order" keeps the exercises' order for the grader.
     data = {"exercises": rows, "order": list(rows), "passed": done, "total": len(exercises)}
@@ -185,14 +220,15 @@ def as_float(name: str, value: object) -> float:
         raise NotDone
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
-            raise Fail(f"{name} has shape {tuple(value.shape)} but must be one number — sum or average over the "
-                       f"samples")
+            raise Fail(tr("{name} has shape {shape} but must be one number — sum or average over the samples",
+                          name=name, shape=tuple(value.shape)))
         if value.dtype not in (torch.float32,):
-            raise Fail(f"{name} has dtype {value.dtype}; keep float32 like the data (wrong dtype)")
+            raise Fail(tr("{name} has dtype {dtype}; keep float32 like the data (wrong dtype)", name=name,
+                          dtype=value.dtype))
         return float(value.detach().reshape(()).item())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    raise Fail(f"{name} must be a number or a tensor, got {type(value).__name__}")
+    raise Fail(tr("{name} must be a number or a tensor, got {kind}", name=name, kind=type(value).__name__))
 
 
 def close(a: float, b: float, rel: float = 1e-4, abs_: float = 1e-6) -> bool:
@@ -205,6 +241,6 @@ def need_callable(name: str, fn: object) -> None:
     if fn is Ellipsis or is_stub(fn):
         raise NotDone
     if not callable(fn):
-        raise Fail(f"{name} must be a function, got {type(fn).__name__}")
+        raise Fail(tr("{name} must be a function, got {kind}", name=name, kind=type(fn).__name__))
 
 

@@ -35,6 +35,20 @@ BADGE_TEMPLATE = (
 )
 
 
+# Each edition's folder -> its twin in the other language, and the link's label (in the twin's language).
+TWINS = {"notebooks": ("ko/notebooks", "한국어"), "exercises": ("ko/exercises", "한국어"),
+         "ko/notebooks": ("notebooks", "English"), "ko/exercises": ("exercises", "English")}
+
+
+def twin_link(rel: str) -> str:
+    """' · [한국어](…)' linking a notebook (path relative to the checkout) to its other-language twin, or ''."""
+    folder, _, name = rel.rpartition("/")
+    if folder not in TWINS:
+        return ""
+    other, label = TWINS[folder]
+    return f" · [{label}]({'../' * (folder.count('/') + 1)}{other}/{name})"
+
+
 def find_pyproject(start: Path) -> Path:
     """The pyproject.toml of the checkout that holds `start`."""
     for folder in [start.resolve(), *start.resolve().parents]:
@@ -59,7 +73,7 @@ def expected_cells(notebook: Path) -> tuple[str, str]:
     pyproject = find_pyproject(notebook.parent)
     repo, branch = repository(pyproject)
     rel = notebook.resolve().relative_to(pyproject.parent).as_posix()
-    return (BADGE_TEMPLATE.format(repo=repo, branch=branch, path=rel),
+    return (BADGE_TEMPLATE.format(repo=repo, branch=branch, path=rel) + twin_link(rel),
             INSTALL_TEMPLATE.format(env=SOURCE_ENV, repo=repo, branch=branch))
 
 

@@ -1,5 +1,11 @@
 """Build every edition of the notebooks from the English solution notebooks in notebooks/ (the one source).
 
+Four editions per notebook: {English, Korean} x {solution, exercise}. The Korean ones take the English code
+cells unchanged (the Korean solution keeps the English outputs too) and their markdown from i18n/ko/, where each
+translation is keyed by the cell's id and records a fingerprint of the English text it translates; a stale or
+missing translation stops the build. The Korean exercise edition adds one line after the checks' import,
+`check.language("ko")`, so that the checks answer in Korean.
+
 Solution regions sit in code cells between `### BEGIN SOLUTION` and `### END SOLUTION` (nbgrader's markers). The
 exercise edition replaces each region with `# YOUR CODE HERE` and a stub that keeps the cell runnable: every
 name the region assigns becomes `name = ...`, a `return` becomes `return ...`. The checks read a remaining `...`
@@ -10,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import hashlib
 import io
 import re
 import textwrap
@@ -28,7 +35,11 @@ STUB_MARK = "# YOUR CODE HERE"
 SOLUTION_ONLY = "solution-only"
 EXERCISE_TAG = "exercise"  # set by the generator on each cell that holds an exercise (the grader reads it)
 SCORE_TAG = "score-table"  # the source's cell that shows the score table (the grader reads its output)
-SOURCE_DIR, EXERCISE_DIR = "notebooks", "exercises"
+SOURCE_DIR, EXERCISE_DIR, I18N_DIR = "notebooks", "exercises", "i18n"
+ENTRY = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->[ \t]*$", re.M)
+CHECKS_IMPORT = re.compile(r"^from lab_utils\.exercises import \w+ as check\b.*$", re.M)
+LANGUAGE_LINE = 'check.language("{lang}")  # 확인 메시지를 한국어로'
+INTRO_ID = "exercise-intro"
 
 EXERCISE_INTRO = """\
 **Practice edition.** The lesson's key lines are left for you: each `# YOUR CODE HERE` followed by `...` is an \
@@ -40,11 +51,12 @@ cells after it still run). The last cell shows your score. The worked solution i
 
 @dataclass(frozen=True)
 class Edition:
-    """One generated notebook: where it is written and the solution notebook it comes from."""
+    """One generated notebook: where it is written, the solution notebook it comes from, its kind and language."""
 
     source: Path
     target: Path
-    kind: str  # "exercise"
+    kind: str  # "solution" or "exercise"
+    language: str = "en"
 
 
 def _regions(lines: list[str], where: str) -> list[tuple[int, int, str]]:
@@ -118,7 +130,8 @@ def has_regions(code: str) -> bool:
     return any(BEGIN.match(line) for line in code.splitlines())
 
 
-def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str) -> dict[str, Any]:
+def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str, intro: str = EXERCISE_INTRO,
+                     solution_path: str = "") -> dict[str, Any]:
     """The exercise edition of a solution notebook, to be written at `target`."""
     nb = copy.deepcopy(nb)
     cells = []
@@ -138,33 +151,131 @@ def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str) -> di
         cells.append(cell)
     title = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and BADGE_TAG not in
                  c.get("metadata", {}).get("tags", []))
-    intro = {"cell_type": "markdown", "id": "exercise-intro", "metadata": {},
-             "source": EXERCISE_INTRO.format(solution=f"{SOURCE_DIR}/{solution_name}")}
-    cells.insert(title + 1, intro)
+    solution_path = solution_path or f"{SOURCE_DIR}/{solution_name}"
+    cells.insert(title + 1, {"cell_type": "markdown", "id": INTRO_ID, "metadata": {},
+                             "source": intro.format(solution=solution_path)})
     nb["cells"] = cells
     nb["metadata"]["lab_utils"] = {"edition": "exercise", "source": f"{SOURCE_DIR}/{solution_name}"}
     return nb
 
 
+def fingerprint(text: str) -> str:
+    """A short hash of an English text: a translation records the one it was made from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def read_translations(path: Path) -> dict[str, tuple[str, str]]:
+    """{cell id: (English fingerprint, translated text)} from a translation file."""
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    marks = list(ENTRY.finditer(text))
+    entries: dict[str, tuple[str, str]] = {}
+    for mark, following in zip(marks, [*marks[1:], None]):
+        body = text[mark.end():following.start() if following else len(text)].strip("\n")
+        if mark.group(1) in entries:
+            raise LabError(f"{path}: cell {mark.group(1)} is translated twice; keep one")
+        entries[mark.group(1)] = (mark.group(2), body)
+    return entries
+
+
+def translatable(nb: dict[str, Any]) -> dict[str, str]:
+    """{cell id: English text} of the markdown cells a translation must cover (all but the badge)."""
+    return {c["id"]: source_text(c) for c in nb["cells"]
+            if c["cell_type"] == "markdown" and BADGE_TAG not in c.get("metadata", {}).get("tags", [])}
+
+
+def translation_problems(root: Path, lang: str = "ko") -> list[str]:
+    """Missing, stale and orphaned translations, one line each (empty when all is in order)."""
+    folder = root / I18N_DIR / lang
+    wanted = {folder / "common.md": {INTRO_ID: EXERCISE_INTRO}}
+    for src in sorted((root / SOURCE_DIR).glob("*.ipynb")):
+        wanted[folder / f"{src.stem}.md"] = translatable(load_notebook(src))
+    problems = []
+    for path, english in wanted.items():
+        have = read_translations(path)
+        rel = path.relative_to(root).as_posix()
+        for cid, text in english.items():
+            if cid not in have:
+                problems.append(f"{rel}: cell {cid} has no translation (add it with en:{fingerprint(text)})")
+            elif have[cid][0] != fingerprint(text):
+                problems.append(f"{rel}: cell {cid} changed in English since it was translated (update the text, "
+                                f"then its fingerprint to en:{fingerprint(text)})")
+        problems += [f"{rel}: cell {cid} is no longer in the English notebook; remove it" for cid in have
+                     if cid not in english]
+    return problems
+
+
+def _translate(nb: dict[str, Any], entries: dict[str, tuple[str, str]]) -> None:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and cell.get("id") in entries:
+            cell["source"] = entries[cell["id"]][1]
+
+
+def _add_language_line(nb: dict[str, Any], lang: str, where: str) -> None:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            code = source_text(cell)
+            found = CHECKS_IMPORT.search(code)
+            if found:
+                cell["source"] = code[:found.end()] + "\n" + LANGUAGE_LINE.format(lang=lang) + code[found.end():]
+                return
+    raise LabError(f"{where}: no cell imports the checks (from lab_utils.exercises import ... as check)")
+
+
 def editions(root: Path) -> list[Edition]:
-    """Every generated notebook of the course: one exercise edition per solution notebook."""
+    """Every generated notebook of the course: per solution notebook, its English exercise edition and its
+    Korean solution and exercise editions."""
     sources = sorted((root / SOURCE_DIR).glob("*.ipynb"))
     if not sources:
         raise LabError(f"no solution notebooks in {root / SOURCE_DIR}")
-    return [Edition(src, root / EXERCISE_DIR / src.name, "exercise") for src in sources]
+    out = []
+    for src in sources:
+        out += [Edition(src, root / EXERCISE_DIR / src.name, "exercise"),
+                Edition(src, root / "ko" / SOURCE_DIR / src.name, "solution", "ko"),
+                Edition(src, root / "ko" / EXERCISE_DIR / src.name, "exercise", "ko")]
+    return out
 
 
-def render(edition: Edition) -> str:
-    """The text the generator writes for one edition."""
+def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
+    """The notebook an edition consists of."""
     nb = load_notebook(edition.source)
-    return dump_notebook(exercise_edition(nb, edition.target, edition.source.name))
+    name = edition.source.name
+    if edition.language == "en":
+        return exercise_edition(nb, edition.target, name)
+    folder = root / I18N_DIR / edition.language
+    entries = read_translations(folder / f"{edition.source.stem}.md")
+    if edition.kind == "exercise":
+        intro = read_translations(folder / "common.md")[INTRO_ID][1]
+        nb = exercise_edition(nb, edition.target, name, intro, f"{edition.language}/{SOURCE_DIR}/{name}")
+        _add_language_line(nb, edition.language, f"{SOURCE_DIR}/{name}")
+    else:
+        nb = copy.deepcopy(nb)
+        for cell in nb["cells"]:
+            if BADGE_TAG in cell.get("metadata", {}).get("tags", []):
+                cell["source"] = expected_cells(edition.target)[0]
+        nb["metadata"]["lab_utils"] = {"edition": "solution", "source": f"{SOURCE_DIR}/{name}"}
+    _translate(nb, entries)
+    nb["metadata"]["lab_utils"]["language"] = edition.language
+    return nb
+
+
+def render(edition: Edition, root: Path) -> str:
+    """The text the generator writes for one edition."""
+    return dump_notebook(edition_notebook(edition, root))
 
 
 def build(root: Path, check: bool = False) -> list[Path]:
-    """Write every edition (or, with check, only compare); return the files that were or would be changed."""
+    """Write every edition (or, with check, only compare); return the files that were or would be changed.
+
+    Stale or missing translations raise LabError before anything is written."""
+    problems = translation_problems(root)
+    if problems:
+        raise LabError(f"{len(problems)} translation(s) need work, nothing was written: " + "; ".join(problems[:5])
+                       + ("; ..." if len(problems) > 5 else ""))
     changed = []
     for edition in editions(root):
-        text = render(edition)
+        text = render(edition, root)
         current = edition.target.read_text(encoding="utf-8") if edition.target.is_file() else None
         if text != current:
             changed.append(edition.target)
