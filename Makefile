@@ -4,11 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JSTAMP := $(VENV)/.installed-jupyter
+SSTAMP := $(VENV)/.installed-site
 PYTEST_ARGS ?=
 # Sanitize file and an explicit kernel: nbval runs the notebooks in this environment's python.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv lab test test-here lint jupyter outputs editions bench colab-sync clean
+.PHONY: help venv lab test test-here lint jupyter outputs editions site site-test bench colab-sync clean
 
 help:
 	@echo "make lab      - set up .venv if needed, run every notebook headless, print what each reached"
@@ -16,6 +17,8 @@ help:
 	@echo "make jupyter  - open JupyterLab on notebooks/"
 	@echo "make outputs  - re-execute the notebooks in place (after changing them or lab_utils), then make editions"
 	@echo "make editions - regenerate the exercise notebooks in exercises/ from notebooks/"
+	@echo "make site     - build the course web site from the stored outputs into build/site/html"
+	@echo "make site-test - build the site and test it in headless Chromium (apt-get install chromium chromium-driver)"
 	@echo "make bench    - benchmark the batched XOR trainer against the per-model loop"
 
 # Reinstalls only when the pinned files change; a second `make lab` installs nothing.
@@ -44,10 +47,21 @@ test: venv
 PY ?= python
 test-here:
 	$(PY) -m ruff check lab_utils tests benchmarks notebooks
-	$(PY) -m pytest -n 2 --dist loadscope $(NBVAL) $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" $(NBVAL) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/python -m ruff check lab_utils tests benchmarks notebooks
+
+# Sphinx, myst-nb, MathJax and Selenium only for the site; students and `make test` never need them.
+$(SSTAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[site]'
+	@touch $(SSTAMP)
+
+site: $(SSTAMP)
+	$(BIN)/lab site
+
+site-test: $(SSTAMP)
+	$(BIN)/python -m pytest -n 0 -m browser tests/test_site_browser.py
 
 jupyter: $(JSTAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -32,7 +32,7 @@ CACHE = ROOT / ".cache" / "colab-sim"
 # notebook 01 converges with lr 0.1 in 400 epochs, notebook 02 learns NAND; notebook 03 runs a smaller study.
 COLAB_PARAMS = {
     "01_linear_regression.ipynb": {"lr": 0.1, "epochs": 400},
-    "02_logistic_regression.ipynb": {"gate": "nand"},
+    "02_logistic_regression.ipynb": {"gate": "nand", "lr": 0.5, "epochs": 2000},
     "03_multilayer_perceptron.ipynb": {"n_models": 50, "grid_models": 20, "grid_epochs": 300},
 }
 

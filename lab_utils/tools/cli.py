@@ -165,6 +165,17 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from .colab import find_pyproject
+    from .site import build
+
+    root = find_pyproject(Path.cwd()).parent
+    out = Path(args.out).resolve()
+    pages, seconds = build(root, out)
+    print(f"site: {pages} pages in {seconds:.1f} s -> {out / 'html' / 'index.html'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lab", description="Run the lab notebooks with validated parameters.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -227,6 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("site", help="build the course web site from the notebooks' stored outputs (no execution)")
+    p.add_argument("--out", default="build/site", help="output folder (default: build/site; pages in html/)")
+    p.set_defaults(func=cmd_site)
     return parser
 
 

@@ -1,0 +1,136 @@
+"""Build the course site from the notebooks' stored outputs (Sphinx + myst-nb, execution off), fully offline.
+
+The site source in site/ (conf.py, the landing pages, a template with the language switch) is staged together
+with every edition's notebooks and a local copy of MathJax; the landing pages' notebook tables are filled in
+from the notebooks that exist. A solution notebook without stored outputs stops the build: it is never run here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ..errors import LabError
+from ..nbfile import dump_notebook, load_notebook, source_text
+from .colab import BADGE_TAG, INSTALL_TAG, find_pyproject, repository
+
+COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+SITE_DIR = "site"
+EDITION_DIRS = ["notebooks", "exercises", "ko/notebooks", "ko/exercises"]
+SOLUTION_DIRS = ["notebooks", "ko/notebooks"]
+# What MathJax's tex-chtml component loads at run time, relative to es5/: fonts, TeX extensions, menu, a11y.
+MATHJAX_PARTS = ["tex-chtml.js", "output/chtml", "input/tex", "ui", "a11y", "adaptors"]
+LABELS = {
+    "en": {"notebook": "notebook", "solution": "solution", "exercise": "practice", "colab": "Colab",
+           "download": "download", "ipynb": ".ipynb", "practice_ipynb": "practice .ipynb"},
+    "ko": {"notebook": "노트북", "solution": "해답판", "exercise": "실습판", "colab": "Colab",
+           "download": "내려받기", "ipynb": "해답 .ipynb", "practice_ipynb": "실습 .ipynb"},
+}
+
+
+def check_outputs(root: Path) -> list[Path]:
+    """The solution notebooks; LabError if one has a code cell that never ran (no stored outputs)."""
+    found = []
+    for folder in SOLUTION_DIRS:
+        for path in sorted((root / folder).glob("*.ipynb")):
+            nb = load_notebook(path)
+            for index, cell in enumerate(nb["cells"]):
+                if cell["cell_type"] == "code" and source_text(cell).strip() and cell.get("execution_count") is None:
+                    raise LabError(f"{path.relative_to(root)} has no stored outputs (code cell {index} never ran): "
+                                   f"run `make outputs` first; the site shows stored outputs and never executes")
+            found.append(path)
+    if not found:
+        raise LabError(f"no solution notebooks in {root / 'notebooks'}")
+    return found
+
+
+def _title(nb: dict) -> str:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and BADGE_TAG not in cell.get("metadata", {}).get("tags", []):
+            for line in source_text(cell).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "notebook"
+
+
+def notebooks_table(root: Path, lang: str) -> str:
+    """The landing page's table: each notebook with its solution and practice pages, Colab links, downloads."""
+    prefix = "ko/" if lang == "ko" else ""
+    words = LABELS[lang]
+    repo, branch = repository(find_pyproject(root))
+    colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
+    rows = [f"| {words['notebook']} | {words['solution']} | {words['exercise']} | {words['colab']} | "
+            f"{words['download']} |", "|---|---|---|---|---|"]
+    for path in sorted((root / prefix / "notebooks").glob("*.ipynb")):
+        stem, name = path.stem, path.name
+        title = _title(load_notebook(path)).replace("|", "\\|")
+        rows.append(
+            f"| {title} | {{doc}}`{words['solution']} <notebooks/{stem}>` | "
+            f"{{doc}}`{words['exercise']} <exercises/{stem}>` | "
+            f"[{words['solution']}]({colab}{prefix}notebooks/{name}) · [{words['exercise']}]({colab}{prefix}exercises/"
+            f"{name}) | {{download}}`{words['ipynb']} <notebooks/{name}>` · "
+            f"{{download}}`{words['practice_ipynb']} <exercises/{name}>` |")
+    return "\n".join(rows)
+
+
+def for_the_web(nb: dict, folder: str) -> dict:
+    """A notebook as the site shows it: the Colab badge image from the site itself, the Colab install cell hidden
+    (the page is for reading; the badge opens the notebook in Colab)."""
+    up = "../" * (folder.count("/") + 1)
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if BADGE_TAG in tags:
+            cell["source"] = source_text(cell).replace(COLAB_BADGE_IMAGE, f"{up}_static/colab-badge.svg")
+        if INSTALL_TAG in tags:
+            cell["metadata"]["tags"] = [*tags, "remove-cell"]
+    return nb
+
+
+def _mathjax_source() -> Path:
+    try:
+        import mathjax  # the django-static-mathjax package: MathJax 3's files, no Django needed
+    except ImportError:
+        raise LabError("MathJax is not installed; install the site extra: pip install -e '.[site]'") from None
+    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+
+
+def stage(root: Path, src: Path) -> None:
+    """Lay out the Sphinx source tree in `src`: site/, every edition's notebooks, MathJax."""
+    if src.exists():
+        shutil.rmtree(src)
+    shutil.copytree(root / SITE_DIR, src)
+    for folder in EDITION_DIRS:
+        for path in sorted((root / folder).glob("*.ipynb")):
+            target = src / folder / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(dump_notebook(for_the_web(load_notebook(path), folder)), encoding="utf-8")
+    es5 = _mathjax_source()
+    for part in MATHJAX_PARTS:
+        target = src / "_static" / "mathjax" / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (es5 / part).is_dir() else shutil.copy)(es5 / part, target)
+    for lang, page in (("en", src / "index.md"), ("ko", src / "ko" / "index.md")):
+        page.write_text(page.read_text(encoding="utf-8").replace("{{ notebooks_table }}", notebooks_table(root, lang)),
+                        encoding="utf-8")
+
+
+def build(root: Path, out: Path) -> tuple[int, float]:
+    """Build the site into out/html; return (pages, seconds). Raises LabError with Sphinx's complaint on failure."""
+    start = time.perf_counter()
+    check_outputs(root)
+    src, html = out / "src", out / "html"
+    stage(root, src)
+    if html.exists():
+        shutil.rmtree(html)
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-j", "1", str(src), str(html),
+           "-d", str(out / "doctrees")]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = [ln for ln in (done.stderr or done.stdout).splitlines() if ln.strip()]
+        raise LabError(f"Sphinx failed: {' | '.join(lines[-3:])[:600]}")
+    pages = sum(1 for p in html.rglob("*.html") if p.name not in ("genindex.html", "search.html"))
+    return pages, time.perf_counter() - start
