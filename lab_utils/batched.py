@@ -1,9 +1,9 @@
 """Train many small 2-layer MLPs at once: one tensor computation, one model per seed.
 
 Parameters are stacked along a last "model" dimension (W1: (2, H, M), b1: (H, M), W2: (H, M), b2: (M,)),
-so every step is a handful of elementwise ops on (N, H*M) tensors. The math is that of the notebooks'
-`nn.Sequential`-style MLP trained with `nn.BCELoss` and `optim.SGD` / `optim.Adam`, with the gradients
-derived by hand; a test checks it against per-seed `nn.Module` training.
+so every step is a handful of elementwise ops on (N, H*M) tensors. The math is that of notebook 03's
+`MultiLayerPerceptron` (Linear, activation, Linear, sigmoid) trained with `nn.BCELoss` and `optim.SGD` /
+`optim.Adam`, with the gradients derived by hand; a test checks it against per-seed `nn.Module` training.
 """
 
 from __future__ import annotations

@@ -119,6 +119,23 @@ def check_value(param: Param, value: Any) -> Any:
     return value
 
 
+def passed_names(namespace: Mapping[str, Any]) -> set[str] | None:
+    """Names papermill passed as parameters (its injected '# Parameters' cell, read from IPython's input
+    history), an empty set when the notebook runs with its defaults, or None outside IPython."""
+    history = namespace.get("In")
+    if not isinstance(history, list):
+        return None
+    for source in reversed(history):
+        if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return set()
+            return {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
+                    if isinstance(t, ast.Name)}
+    return set()
+
+
 def check_params(
     namespace: dict[str, Any],
     positive: Iterable[str] = (),
@@ -127,17 +144,19 @@ def check_params(
 ) -> dict[str, Any]:
     """Check a notebook's parameters in its globals (names, types, ranges) and return them in order.
 
-    Declared parameters are the annotated names of the parameters cell; any other plain value in the
-    namespace (such as one papermill injected under a mistyped name) is an unknown parameter.
+    Declared parameters are the annotated names of the parameters cell. A name passed as a parameter that is not
+    declared (papermill only warns about it) is an error. Only passed names are judged, so re-running this cell
+    after the notebook has made variables of its own is fine; outside IPython, any other plain value counts.
     """
     declared = dict(namespace.get("__annotations__", {}))
     if not declared:
         raise ParameterError("no annotated parameters found; run the parameters cell first")
-    for name, value in namespace.items():
-        if name.startswith("_") or name in _IPYTHON_NAMES or name in declared:
-            continue
-        if isinstance(value, _PLAIN):
-            raise unknown_name_error(name, declared)
+    passed = passed_names(namespace)
+    if passed is None:
+        passed = {name for name, value in namespace.items()
+                  if not name.startswith("_") and name not in _IPYTHON_NAMES and isinstance(value, _PLAIN)}
+    for name in sorted(passed - set(declared)):
+        raise unknown_name_error(name, declared)
     values = {}
     for name, kind in declared.items():
         value = check_value(Param(name, kind, None), namespace[name])

@@ -14,7 +14,7 @@ CLASS_COLORS = ("tab:blue", "tab:red")  # target 0, target 1
 
 
 def _np(t: torch.Tensor):
-    # matplotlib takes numpy arrays; handing it tensors triggers numpy's copy-keyword DeprecationWarning.
+    # matplotlib takes numpy arrays; convert explicitly (also moves CUDA tensors to the CPU).
     return t.detach().cpu().numpy()
 
 
@@ -100,7 +100,11 @@ def loss_surface_figure(
         if pts.dim() != 2 or len(pts) == 0:
             raise LabError(f"path {label!r} is empty; pass a list of (W, b) pairs")
         ax.plot(_np(pts[:, 0]), _np(pts[:, 1]), ".-", ms=3, lw=1, label=label)
-    ax.plot([1], [0], "k*", ms=14, label="minimum (W=1, b=0)")
+    # The least-squares line is the bottom of the bowl: its (W, b) in closed form.
+    xv, yv = X.detach().cpu().view(-1).double(), y.detach().cpu().view(-1).double()
+    w_min = float(((xv - xv.mean()) * (yv - yv.mean())).sum() / ((xv - xv.mean()) ** 2).sum())
+    b_min = float(yv.mean() - w_min * xv.mean())
+    ax.plot([w_min], [b_min], "k*", ms=14, label=f"minimum (W={w_min:.3g}, b={b_min:.3g})")
     ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title="loss surface and gradient-descent paths")
     ax.legend(loc="upper right", fontsize=8)
     return fig

@@ -21,7 +21,7 @@ def seed_everything(seed: int) -> int:
 
 
 def make_deterministic(seed: int | None = None) -> None:
-    """Use one CPU thread and deterministic kernels so reruns give the same bits; seed if given."""
+    """Use one CPU thread (and cuDNN's deterministic mode on a GPU) so reruns give the same bits; seed if given."""
     # One thread fixes the order of floating-point reductions; these tensors are too small to gain from more.
     torch.set_num_threads(1)
     torch.backends.cudnn.deterministic = True

@@ -37,10 +37,9 @@ def tiny(tmp_path: Path) -> Path:
 
 # Rough seconds per test file on a 2-core machine. pytest-xdist hands out work in collection order, so
 # starting with the longest ones keeps both workers busy until the end.
-_COST = {"test_colab.py": 25, "test_grade.py": 12, "test_exercise_mistakes.py": 6, "test_refresh_runall.py": 6,
-         "test_runner.py": 20, "test_notebook02_runs.py": 14,
-         "test_notebook03_runs.py": 15,
-         "03_multilayer_perceptron.ipynb": 10, "test_notebook01_runs.py": 5, "02_logistic_regression.ipynb": 6,
+_COST = {"test_rerun.py": 30, "test_colab.py": 25, "test_grade.py": 12, "test_exercise_mistakes.py": 6,
+         "test_refresh_runall.py": 6, "test_runner.py": 20,
+         "03_multilayer_perceptron.ipynb": 10, "02_logistic_regression.ipynb": 6,
          "test_batched.py": 3, "test_notebook_bad_params.py": 4, "01_linear_regression.ipynb": 4}
 
 

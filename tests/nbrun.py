@@ -16,8 +16,3 @@ def run(nb, tmp_path, **params):
     papermill.execute_notebook(str(nb), str(out), parameters=params, kernel_name="python3", cwd=str(tmp_path),
                                progress_bar=False, log_output=False)
     return read_results(out), json.loads(out.read_text())
-
-
-def stdout_of(nb_json):
-    return "".join("".join(o.get("text", "")) for c in nb_json["cells"] if c["cell_type"] == "code"
-                   for o in c.get("outputs", []) if o.get("name") == "stdout")

@@ -100,3 +100,64 @@ def test_plots_never_touch_pyplot():
         import matplotlib.pyplot as plt
 
         assert plt.get_fignums() == []
+
+
+# The figures are PNG, which nbval does not compare: these tests check the data each figure draws.
+
+def _contours(ax):
+    from matplotlib.contour import ContourSet
+
+    return [c for c in ax.collections if isinstance(c, ContourSet)]
+
+
+def test_loss_surface_draws_the_bowl_around_the_true_minimum():
+    X = torch.tensor([[1.0], [2.0], [3.0]])
+    y = X + 1  # the best line is W = 1, b = 1 (not the lecture's b = 0, so a sign flip in b shows)
+    fig = lab.loss_surface_figure(X, y, {"path": [(0.0, 0.0), (0.5, 0.5)]}, b_range=(-1.5, 2.5))
+    ax = _axes(fig)[0]
+    (cs,) = _contours(ax)
+    assert torch.allclose(torch.tensor(cs.levels), torch.logspace(-3, 1.5, 14).double(), rtol=1e-6)
+    inner = torch.tensor([v for seg in cs.allsegs[0] for v in seg.tolist()])
+    assert torch.allclose(inner.mean(0), torch.tensor([1.0, 1.0]), atol=0.02)  # the smallest loss ring
+    star = next(line for line in ax.lines if line.get_marker() == "*")
+    assert (star.get_xdata()[0], star.get_ydata()[0]) == pytest.approx((1.0, 1.0))
+    path = next(line for line in ax.lines if line.get_label() == "path")
+    assert path.get_xdata().tolist() == [0.0, 0.5] and path.get_ydata().tolist() == [0.0, 0.5]
+
+
+def test_decision_boundary_is_drawn_where_the_model_says_one_half():
+    X, y = lab.gate_data("and")
+    model = nn.Sequential(nn.Linear(2, 1), nn.Sigmoid())
+    with torch.no_grad():
+        model[0].weight[:] = torch.tensor([[10.0, 10.0]])
+        model[0].bias[:] = -15.0  # sigmoid(10 x1 + 10 x2 - 15) = 0.5 on the line x1 + x2 = 1.5
+    ax = _axes(lab.decision_boundary_figure(model, X, y))[0]
+    line = next(c for c in _contours(ax) if list(c.levels) == [0.5])
+    points = torch.tensor([v for seg in line.allsegs[0] for v in seg.tolist()])
+    assert len(points) > 10 and torch.allclose(points.sum(1), torch.full((len(points),), 1.5), atol=0.02)
+    shading = next(c for c in _contours(ax) if len(c.levels) > 2)
+    assert shading.levels[0] == 0 and shading.levels[-1] == 1
+
+
+def test_hidden_space_plots_the_output_logit_of_each_input():
+    H = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.7, 0.6], [0.2, 0.1]])
+    w, b = torch.tensor([2.0, -3.0]), 0.5
+    fig = lab.hidden_space_figure(H, torch.tensor([[0.0], [1.0], [1.0], [0.0]]), w, b)
+    logit_ax = _axes(fig)[2]
+    xs = torch.tensor(logit_ax.collections[0].get_offsets()[:, 0].tolist())
+    assert torch.allclose(xs, H @ w + b)
+    heat = _axes(fig)[0].images[0].get_array()
+    assert torch.allclose(torch.tensor(heat.tolist()), H)
+
+
+def test_activation_loss_and_rate_figures_plot_the_values_given():
+    z = torch.linspace(-2, 2, 5)
+    g, dg = torch.tanh(z), 1 - torch.tanh(z) ** 2
+    ax = lab.activation_figure(z, {"tanh": (g, dg)}).axes[0]
+    assert torch.allclose(torch.tensor(ax.lines[0].get_ydata()), g)
+    assert torch.allclose(torch.tensor(ax.lines[1].get_ydata()), dg)
+    ax = lab.loss_figure([3.0, 2.0, 0.5]).axes[0]
+    assert ax.lines[0].get_ydata().tolist() == [3.0, 2.0, 0.5]
+    rows = [{"hidden": 4, "rate": 0.9}, {"hidden": 2, "rate": 0.5}]
+    line = lab.rate_figure(rows, x="hidden", y="rate").axes[0].lines[0]
+    assert line.get_xdata().tolist() == [2.0, 4.0] and line.get_ydata().tolist() == [0.5, 0.9]

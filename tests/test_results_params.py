@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from lab_utils import LabError, ParameterError, check_params, read_parameters, read_results, report
-from lab_utils.params import Param, check_value, parse_parameters, parse_value
+from lab_utils.params import Param, check_value, parse_parameters, parse_value, passed_names
 from lab_utils.results import MIME, TAG, format_results, to_plain
 
 from .conftest import FIXTURE, NOTEBOOKS
@@ -119,7 +119,8 @@ def test_check_params_accepts_and_normalizes():
 
 
 @pytest.mark.parametrize("values,message", [
-    ({"lrr": 0.5}, "unknown parameter 'lrr'; did you mean 'lr'\\? valid names: lr, epochs, gate"),
+    ({"lrr": 0.5, "In": ["# Parameters\nlrr = 0.5\n"]},
+     "unknown parameter 'lrr'; did you mean 'lr'\\? valid names: lr, epochs, gate"),
     ({"epochs": "abc"}, "parameter 'epochs' must be int, got 'abc' \\(str\\)"),
     ({"lr": -0.1}, "parameter 'lr' must be > 0, got -0.1"),
     ({"epochs": 0}, "parameter 'epochs' must be > 0, got 0"),
@@ -135,3 +136,13 @@ def test_check_params_needs_the_parameters_cell():
         check_params({})
     with pytest.raises(ParameterError, match="must be >= 1"):
         check_params(_namespace(epochs=0), at_least={"epochs": 1})
+
+
+def test_check_params_judges_only_the_names_papermill_passed():
+    # After a full run the notebook's own globals are no parameters: re-running the check cell is fine.
+    ns = _namespace(slide_epochs=30, xi=[1, 2], In=["", "lr: float = 0.1", "lab.check_params(globals())"])
+    assert check_params(ns)["lr"] == 0.1
+    ns = _namespace(lr=0.5, epoch=3, In=["", "lr: float = 0.1", "# Parameters\nlr = 0.5\nepoch = 3\n", ""])
+    with pytest.raises(ParameterError, match="unknown parameter 'epoch'; did you mean 'epochs'"):
+        check_params(ns)
+    assert passed_names({"In": ["# Parameters\nlr = 0.5\n"]}) == {"lr"} and passed_names({}) is None

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from ..errors import LabError
-from ..nbfile import atomic_write
+from ..nbfile import atomic_write, dump_notebook
 
 
 def coalesce_streams(outputs: list) -> list:
@@ -42,5 +42,5 @@ def refresh(path: str | Path, kernel: str = "python3") -> float:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
-    atomic_write(path, nbformat.writes(nb) + "\n")
+    atomic_write(path, dump_notebook(nb))
     return time.perf_counter() - start
