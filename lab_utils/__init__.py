@@ -17,8 +17,10 @@ _EXPORTS = {
     "GATES": "data", "gate_data": "data", "linear_data": "data",
     "LabError": "errors", "ParameterError": "errors",
     "check_params": "params", "read_parameters": "params",
-    "activation_figure": "plots", "decision_boundary_figure": "plots", "fit_figure": "plots",
+    "activation_figure": "plots", "decision_boundary_figure": "plots", "evolution_figure": "plots",
+    "fit_figure": "plots", "snapshots_figure": "plots",
     "hidden_space_figure": "plots", "loss_figure": "plots", "loss_surface_figure": "plots", "rate_figure": "plots",
+    "playground": "interactive",
     "describe_device": "repro", "get_device": "repro", "make_deterministic": "repro", "seed_everything": "repro",
     "read_results": "results", "report": "results",
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
@@ -33,15 +33,22 @@ class BatchResult:
     y: torch.Tensor
     config: dict
     params: list[torch.Tensor]  # final (W1, b1, W2, b2), models last; (W, b) when hidden == 0
+    snapshots: dict[int, list[torch.Tensor]] = field(default_factory=dict)  # epoch -> params after that many steps
+    history: torch.Tensor | None = None  # (epochs, M) loss before each step, when asked for
 
-    def state_dict(self, index: int) -> dict[str, torch.Tensor]:
-        """Model `index`'s final weights under the slides' names (linear1/linear2, or linear when hidden == 0)."""
+    def state_dict(self, index: int, epoch: int | None = None) -> dict[str, torch.Tensor]:
+        """Model `index`'s weights under the slides' names (linear1/linear2, or linear when hidden == 0): the final
+        ones, or those recorded after `epoch` steps (see `snapshots` of train_batched)."""
         if not 0 <= index < len(self.seeds):
             raise LabError(f"index {index} is out of range; this batch has {len(self.seeds)} models")
+        if epoch is not None and epoch not in self.snapshots:
+            raise LabError(f"no snapshot at epoch {epoch}; recorded: {sorted(self.snapshots) or 'none'} "
+                           f"(pass snapshots=[...] to train_batched)")
+        params = self.params if epoch is None else self.snapshots[epoch]
         if self.config["hidden"] == 0:
-            W, b = self.params
+            W, b = params
             return {"linear.weight": W[:, index].reshape(1, -1).clone(), "linear.bias": b[index].reshape(1).clone()}
-        W1, b1, W2, b2 = self.params
+        W1, b1, W2, b2 = params
         return {"linear1.weight": W1[:, :, index].T.clone(), "linear1.bias": b1[:, index].clone(),
                 "linear2.weight": W2[:, index].reshape(1, -1).clone(), "linear2.bias": b2[index].reshape(1).clone()}
 
@@ -107,9 +114,13 @@ def _act(z: torch.Tensor, activation: str) -> torch.Tensor:
 def train_batched(
     X: torch.Tensor, y: torch.Tensor, seeds: Sequence[int] | int, hidden: int = 3, activation: str = "sigmoid",
     optimizer: str = "sgd", lr: float = 1.0, epochs: int = 1000, device: torch.device | str | None = None,
+    snapshots: Sequence[int] = (), history: bool = False,
 ) -> BatchResult:
     """Train one model per seed, all at once: Linear(n_in, hidden) -> activation -> Linear(hidden, 1) -> sigmoid,
-    or Linear(n_in, 1) -> sigmoid (logistic regression) when hidden == 0; BCE loss, full batch."""
+    or Linear(n_in, 1) -> sigmoid (logistic regression) when hidden == 0; BCE loss, full batch.
+
+    `snapshots` lists epochs (steps taken, 0 to epochs) at which every model's weights are recorded while it
+    trains; `history` records each model's loss before every step."""
     check_tensor("X", X, (None, None))
     N, n_in = X.shape
     check_tensor("y", y, (N, 1))
@@ -122,6 +133,9 @@ def train_batched(
     optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
     check_positive("lr", lr)
     check_positive("epochs", epochs, int)
+    wanted = sorted({int(e) for e in snapshots})
+    if wanted and not 0 <= wanted[0] <= wanted[-1] <= epochs:
+        raise LabError(f"snapshots must be epochs from 0 to {epochs}, got {list(snapshots)}")
     device = torch.device(device) if device is not None else X.device
 
     H, M = hidden, len(seeds)
@@ -145,9 +159,15 @@ def train_batched(
         m = [torch.zeros_like(p) for p in params]
         v = [torch.zeros_like(p) for p in params]
 
+    recorded: dict[int, list[torch.Tensor]] = {}
+    losses = torch.empty(epochs, M) if history else None
     with torch.no_grad():
         for epoch in range(1, epochs + 1):
+            if epoch - 1 in wanted:
+                recorded[epoch - 1] = [p.detach().cpu().clone() for p in params]
             y_hat, a1 = forward()  # (N, M), (N, H, M)
+            if losses is not None:
+                losses[epoch - 1] = _bce(y_hat, yd).cpu()
             # BCELoss's gradient through the output sigmoid, as autograd computes it (with BCELoss's clamp)
             s = y_hat * (1 - y_hat)
             dz2 = (y_hat - yd) * (s / s.clamp_min(_BCE_EPS)) / N
@@ -175,6 +195,8 @@ def train_batched(
                     p.addcdiv_(mi, (vi.sqrt() / math.sqrt(bc2)).add_(eps), value=-lr / bc1)
         y_hat, _ = forward()
         loss = _bce(y_hat, yd)
+    final = [p.detach().cpu() for p in params]
+    if epochs in wanted:
+        recorded[epochs] = [p.clone() for p in final]
     config = {"hidden": hidden, "activation": activation, "optimizer": optimizer, "lr": lr, "epochs": epochs}
-    return BatchResult(seeds, y_hat.T.cpu(), loss.cpu(), y.detach().cpu().view(-1), config,
-                       [p.detach().cpu() for p in params])
+    return BatchResult(seeds, y_hat.T.cpu(), loss.cpu(), y.detach().cpu().view(-1), config, final, recorded, losses)

@@ -42,8 +42,7 @@ def source_text(cell: dict[str, Any]) -> str:
 
 
 def dump_notebook(nb: dict[str, Any]) -> str:
-    """The one way notebooks are written: sources as line lists, sorted keys, indent 1 (as nbformat writes)."""
-    for cell in nb.get("cells", []):
-        text = source_text(cell)
-        cell["source"] = text.splitlines(keepends=True)
-    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    """The one way notebooks are written: nbformat's layout (text split into lines, sorted keys, indent 1)."""
+    import nbformat  # the tools that write notebooks have it; notebooks themselves never call this
+
+    return nbformat.writes(nbformat.from_dict(nb)) + "\n"

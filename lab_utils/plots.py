@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import torch
 from matplotlib.figure import Figure
+from torch import nn
 
 from .checks import check_history, check_tensor
 from .errors import LabError
@@ -78,6 +79,17 @@ def loss_figure(history: Sequence[float] | Mapping[str, Sequence[float]], log: b
     return fig
 
 
+def _loss_contours(ax, X: torch.Tensor, y: torch.Tensor, w_range, b_range):
+    """Contours of the MSE of y_hat = W x + b over a (W, b) grid."""
+    W = torch.linspace(*w_range, 121)
+    B = torch.linspace(*b_range, 121)
+    WW, BB = torch.meshgrid(W, B, indexing="xy")
+    xs, ys = X.detach().cpu().view(-1, 1, 1), y.detach().cpu().view(-1, 1, 1)
+    loss = _np(((WW * xs + BB - ys) ** 2).mean(0))
+    return ax.contour(_np(WW), _np(BB), loss, levels=torch.logspace(-3, 1.5, 14).tolist(), cmap="viridis",
+                      linewidths=0.8)
+
+
 def loss_surface_figure(
     X: torch.Tensor, y: torch.Tensor, paths: Mapping[str, Sequence[tuple[float, float]]],
     w_range: tuple[float, float] = (-0.5, 2.5), b_range: tuple[float, float] = (-1.5, 2.0),
@@ -85,15 +97,9 @@ def loss_surface_figure(
     """Contours of the MSE of y_hat = W x + b over (W, b), with gradient-descent paths drawn on top."""
     check_tensor("X", X, (None, 1))
     check_tensor("y", y, (len(X), 1))
-    W = torch.linspace(*w_range, 121)
-    B = torch.linspace(*b_range, 121)
-    WW, BB = torch.meshgrid(W, B, indexing="xy")
-    xs, ys = X.detach().cpu().view(-1, 1, 1), y.detach().cpu().view(-1, 1, 1)
-    loss = _np(((WW * xs + BB - ys) ** 2).mean(0))
-    WW, BB = _np(WW), _np(BB)
     fig = Figure(figsize=(6, 4.5), layout="constrained")
     ax = fig.subplots()
-    cs = ax.contour(WW, BB, loss, levels=torch.logspace(-3, 1.5, 14).tolist(), cmap="viridis", linewidths=0.8)
+    cs = _loss_contours(ax, X, y, w_range, b_range)
     fig.colorbar(cs, ax=ax, label="loss")
     for label, path in paths.items():
         pts = torch.tensor([[float(w), float(b)] for w, b in path])
@@ -119,14 +125,11 @@ def _model_input_check(model: Callable[[torch.Tensor], torch.Tensor]) -> torch.d
     return device
 
 
-def decision_boundary_figure(
-    model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, y: torch.Tensor, title: str = "decision boundary"
-) -> Figure:
-    """The model's output over the unit square (shaded, with the 0.5 contour) and the four points."""
-    check_tensor("X", X, (None, 2))
-    check_tensor("y", y, (len(X), 1))
+def _boundary(ax, model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, y: torch.Tensor,
+              resolution: int = 151):
+    """Shade the model's output over the unit square, draw its 0.5 contour and the points; return the shading."""
     device = _model_input_check(model)
-    g = torch.linspace(-0.25, 1.25, 151)
+    g = torch.linspace(-0.25, 1.25, resolution)
     GX, GY = torch.meshgrid(g, g, indexing="xy")
     grid = torch.stack([GX.reshape(-1), GY.reshape(-1)], 1).to(device)
     with torch.no_grad():
@@ -138,15 +141,96 @@ def decision_boundary_figure(
         raise LabError(f"the model must map (N, 2) to (N, 1) probabilities, got output shape {tuple(out.shape)}")
     P = _np(out).reshape(GX.shape)
     GX, GY = _np(GX), _np(GY)
-    fig = Figure(figsize=(4.6, 4), layout="constrained")
-    ax = fig.subplots()
     im = ax.contourf(GX, GY, P, levels=torch.linspace(0, 1, 11).tolist(), cmap="RdBu_r", alpha=0.75)
-    fig.colorbar(im, ax=ax, label="y_hat")
     if float(P.min()) < 0.5 < float(P.max()):
         ax.contour(GX, GY, P, levels=[0.5], colors="k", linewidths=2)
     _points(ax, X, y)
-    ax.set(xlabel="x1", ylabel="x2", title=title, aspect="equal")
+    ax.set(xlabel="x1", ylabel="x2", aspect="equal")
+    return im
+
+
+def decision_boundary_figure(
+    model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, y: torch.Tensor, title: str = "decision boundary"
+) -> Figure:
+    """The model's output over the unit square (shaded, with the 0.5 contour) and the four points."""
+    check_tensor("X", X, (None, 2))
+    check_tensor("y", y, (len(X), 1))
+    fig = Figure(figsize=(4.6, 4), layout="constrained")
+    ax = fig.subplots()
+    im = _boundary(ax, model, X, y)
+    fig.colorbar(im, ax=ax, label="y_hat")
+    ax.set(title=title)
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
+    return fig
+
+
+def evolution_figure(models: Mapping[str, nn.Module], X: torch.Tensor, y: torch.Tensor, title: str = "") -> Figure:
+    """Training in motion: for each snapshot (label -> 2-H-1 model), the decision boundary over the hidden code."""
+    check_tensor("X", X, (None, 2))
+    check_tensor("y", y, (len(X), 1))
+    if not models:
+        raise LabError("models is empty; pass {'epoch 0': model, ...} built from the recorded snapshots")
+    fig = Figure(figsize=(3.1 * len(models), 6.2), layout="constrained")
+    axes = fig.subplots(2, len(models), squeeze=False)
+    for col, (label, model) in enumerate(models.items()):
+        if not all(hasattr(model, name) for name in ("linear1", "activation")):
+            raise LabError(f"snapshot {label!r} is not a 2-H-1 network with linear1 and activation")
+        ax = axes[0, col]
+        _boundary(ax, model, X, y, resolution=76)  # small panels: a coarser grid draws the same picture faster
+        ax.set(title=label)
+        with torch.no_grad():
+            H = _np(model.activation(model.linear1(X.to(_model_input_check(model)))))
+        heat = axes[1, col]
+        heat.imshow(H, cmap="viridis", vmin=min(0.0, float(H.min())), vmax=max(1.0, float(H.max())), aspect="auto")
+        for i in range(H.shape[0]):
+            for j in range(H.shape[1]):
+                heat.text(j, i, f"{H[i, j]:.2f}", ha="center", va="center", fontsize=8,
+                          color="w" if H[i, j] < 0.5 else "k")
+        heat.set(xticks=range(H.shape[1]), xticklabels=[f"h{j + 1}" for j in range(H.shape[1])],
+                 yticks=range(H.shape[0]), yticklabels=[f"{int(a)}{int(b)}" for a, b in _np(X).tolist()],
+                 title="hidden code")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def snapshots_figure(
+    X: torch.Tensor, y: torch.Tensor, runs: Mapping[str, Sequence[tuple[int, float, float]]],
+    w_range: tuple[float, float] = (-0.5, 2.5), b_range: tuple[float, float] = (-1.5, 2.0),
+) -> Figure:
+    """Training in motion for y_hat = W x + b: per run (a row), the line at each recorded (epoch, W, b), and
+    those (W, b) points on the loss surface."""
+    check_tensor("X", X, (None, 1))
+    check_tensor("y", y, (len(X), 1))
+    if not runs or any(len(snaps) == 0 for snaps in runs.values()):
+        raise LabError("runs is empty; pass {'label': [(epoch, W, b), ...], ...}")
+    cols = max(len(snaps) for snaps in runs.values()) + 1
+    fig = Figure(figsize=(2.6 * cols, 2.6 * len(runs)), layout="constrained")
+    axes = fig.subplots(len(runs), cols, squeeze=False)
+    xs, ys = _np(X).reshape(-1), _np(y).reshape(-1)
+    grid = _np(torch.linspace(float(xs.min()) - 1, float(xs.max()) + 1, 20))
+    for row, (label, snaps) in enumerate(runs.items()):
+        for col in range(cols - 1):
+            ax = axes[row, col]
+            if col >= len(snaps):
+                ax.set_axis_off()
+                continue
+            epoch, w, b = snaps[col]
+            ax.scatter(xs, ys, s=30, c="k", zorder=3)
+            ax.plot(grid, float(w) * grid + float(b), lw=2, c=f"C{row}")
+            ax.set(title=f"epoch {epoch}: W={float(w):.2f}, b={float(b):.2f}", ylim=(float(ys.min()) - 1.5,
+                                                                                   float(ys.max()) + 1.5))
+            ax.title.set_fontsize(9)
+            if col == 0:
+                ax.set_ylabel(label)
+        ax = axes[row, -1]
+        _loss_contours(ax, X, y, w_range, b_range)
+        ws, bs = [float(s[1]) for s in snaps], [float(s[2]) for s in snaps]
+        ax.plot(ws, bs, "o-", c=f"C{row}", ms=4, lw=1)
+        for epoch, w, b in snaps:
+            ax.annotate(str(epoch), (float(w), float(b)), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title="(W, b) on the loss surface")
+        ax.title.set_fontsize(9)
     return fig
 
 

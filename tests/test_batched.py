@@ -114,3 +114,15 @@ def test_runs_on_cuda():
     cpu = lab.train_batched(X.cpu(), y.cpu(), 4, hidden=3, lr=5.0, epochs=500)
     gpu = lab.train_batched(X, y, 4, hidden=3, lr=5.0, epochs=500)
     assert torch.allclose(cpu.y_hat, gpu.y_hat, atol=1e-4)
+
+
+def test_snapshots_and_history_are_recorded_while_training():
+    X, y = lab.gate_data("xor")
+    r = lab.train_batched(X, y, [0, 1], hidden=3, lr=5.0, epochs=50, snapshots=[0, 10, 50], history=True)
+    assert sorted(r.snapshots) == [0, 10, 50] and r.history.shape == (50, 2)
+    assert torch.equal(r.snapshots[0][0], lab.init_params([0, 1], 3)[0])  # epoch 0: the initial weights
+    assert torch.equal(r.snapshots[50][0], r.params[0]) and r.state_dict(1, 10)["linear1.weight"].shape == (3, 2)
+    with pytest.raises(lab.LabError, match=r"no snapshot at epoch 20; recorded: \[0, 10, 50\]"):
+        r.state_dict(0, 20)
+    with pytest.raises(lab.LabError, match="snapshots must be epochs from 0 to 50"):
+        lab.train_batched(X, y, 1, epochs=50, snapshots=[60])

@@ -161,3 +161,41 @@ def test_activation_loss_and_rate_figures_plot_the_values_given():
     rows = [{"hidden": 4, "rate": 0.9}, {"hidden": 2, "rate": 0.5}]
     line = lab.rate_figure(rows, x="hidden", y="rate").axes[0].lines[0]
     assert line.get_xdata().tolist() == [2.0, 4.0] and line.get_ydata().tolist() == [0.5, 0.9]
+
+
+def test_snapshots_figure_draws_each_recorded_line_and_point():
+    X, y = lab.linear_data()
+    runs = {"a": [(0, 0.5, 0.5), (10, 0.9, 0.1)], "b": [(0, 0.2, 1.0)]}
+    fig = lab.snapshots_figure(X, y, runs)
+    axes = fig.axes
+    assert len(axes) == 2 * 3  # two rows, two snapshot columns and the loss surface
+    line = axes[1].lines[0]  # run a, epoch 10: y = 0.9 x + 0.1
+    assert torch.allclose(torch.tensor(line.get_ydata()), 0.9 * torch.tensor(line.get_xdata()) + 0.1)
+    assert axes[1].get_title() == "epoch 10: W=0.90, b=0.10"
+    surface = axes[2].lines[0]
+    assert surface.get_xdata().tolist() == [0.5, 0.9] and surface.get_ydata().tolist() == [0.5, 0.1]
+    assert not axes[4].axison  # run b has one snapshot: its second panel stays empty
+    with pytest.raises(lab.LabError, match="runs is empty"):
+        lab.snapshots_figure(X, y, {"a": []})
+
+
+def test_evolution_figure_shows_each_snapshot_boundary_and_hidden_code():
+    X, y = lab.gate_data("xor")
+    torch.manual_seed(0)
+    net = nn.Module()
+    net.linear1, net.activation = nn.Linear(2, 2), nn.Sigmoid()
+    net.linear2 = nn.Linear(2, 1)
+    net.forward = lambda x: torch.sigmoid(net.linear2(net.activation(net.linear1(x))))
+    with torch.no_grad():
+        net.linear1.weight[:] = torch.tensor([[10.0, 10.0], [10.0, 10.0]])
+        net.linear1.bias[:] = torch.tensor([-5.0, -15.0])
+        net.linear2.weight[:] = torch.tensor([[10.0, -10.0]])
+        net.linear2.bias[:] = -5.0
+    fig = lab.evolution_figure({"epoch 0": net, "final": net}, X, y)
+    boundary, heat = fig.axes[0], fig.axes[2]
+    assert boundary.get_title() == "epoch 0" and any(list(c.levels) == [0.5] for c in _contours(boundary))
+    with torch.no_grad():
+        code = torch.sigmoid(net.linear1(X))
+    assert torch.allclose(torch.tensor(heat.images[0].get_array().tolist()), code)
+    with pytest.raises(lab.LabError, match="models is empty"):
+        lab.evolution_figure({}, X, y)

@@ -8,6 +8,8 @@ from pathlib import Path
 from ..errors import LabError
 from ..nbfile import atomic_write, dump_notebook
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 
 def coalesce_streams(outputs: list) -> list:
     """Merge consecutive stream outputs of the same name, as Jupyter shows them."""
@@ -39,8 +41,13 @@ def refresh(path: str | Path, kernel: str = "python3") -> float:
         client.execute()
     except CellExecutionError as e:
         raise LabError(f"{path} failed while re-executing, left unchanged: {e.ename}: {e.evalue}") from None
+    # Widget state and views carry random model ids: the file keeps a widget's text form only (the playground
+    # is rebuilt when the cell runs), so every refresh of an unchanged notebook writes the same bytes.
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
+            for out in cell.outputs:
+                out.get("data", {}).pop(WIDGET_VIEW, None)
     atomic_write(path, dump_notebook(nb))
     return time.perf_counter() - start

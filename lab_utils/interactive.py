@@ -1,0 +1,93 @@
+"""The XOR playground of notebook 03: pick a configuration, watch the boundary, the loss and the success rate.
+
+`update` does the work (train with the batched trainer, draw one figure) and is tested without a browser;
+`playground` wraps it in ipywidgets controls, which Colab and JupyterLab already have.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import torch
+from matplotlib.figure import Figure
+from torch import nn
+
+from .batched import ACTIVATIONS, OPTIMIZERS, train_batched
+from .plots import _boundary
+
+MISSING = "The playground needs ipywidgets: pip install ipywidgets (Colab and JupyterLab already have it)."
+
+
+class _Net(nn.Module):
+    """A 2-H-1 network under the notebook's layer names, to show one seed of the batch."""
+
+    def __init__(self, hidden: int, activation: str):
+        super().__init__()
+        self.linear1 = nn.Linear(2, hidden)
+        self.activation = {"sigmoid": nn.Sigmoid(), "tanh": nn.Tanh(), "relu": nn.ReLU()}[activation]
+        self.linear2 = nn.Linear(hidden, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.linear2(self.activation(self.linear1(x))))
+
+
+def update(
+    X: torch.Tensor, y: torch.Tensor, hidden: int = 3, activation: str = "sigmoid", optimizer: str = "sgd",
+    lr: float = 5.0, epochs: int = 2000, seed: int = 0, models: int = 100,
+) -> tuple[Figure, dict[str, Any]]:
+    """Train `models` seeds (and `seed`) at once; return the figure (seed's boundary, its loss, success over seeds)
+    and a summary."""
+    start = time.perf_counter()
+    seeds = sorted({int(seed), *range(models)})
+    study = train_batched(X, y, seeds, hidden=hidden, activation=activation, optimizer=optimizer, lr=lr,
+                          epochs=epochs, history=True)
+    index = seeds.index(int(seed))
+    net = _Net(hidden, activation)
+    net.load_state_dict(study.state_dict(index))
+    ok = study.all_correct
+    summary = {"success_rate": ok.float().mean().item(), "final_loss": study.loss[index].item(),
+               "correct": bool(ok[index]), "seconds": time.perf_counter() - start}
+    fig = Figure(figsize=(12, 3.6), layout="constrained")
+    ax_b, ax_l, ax_r = fig.subplots(1, 3)
+    _boundary(ax_b, net, X, y)
+    ax_b.set(title=f"seed {seed}: {'all correct' if summary['correct'] else 'not solved'}")
+    ax_l.plot(study.history[:, index].numpy(), lw=2)
+    ax_l.set(yscale="log", xlabel="epoch", ylabel="loss", title=f"loss of seed {seed}")
+    ax_l.grid(alpha=0.3, which="both")
+    counts = [int(ok.sum()), int((~ok).sum())]
+    ax_r.bar(["all correct", "failed"], counts, color=["tab:green", "tab:red"])
+    ax_r.set(title=f"{len(seeds)} seeds: {100 * summary['success_rate']:.1f} % succeed", ylabel="seeds")
+    fig.suptitle(f"2-{hidden}-1, {activation}, {optimizer} lr {lr:g}, {epochs} epochs")
+    return fig, summary
+
+
+def playground(X: torch.Tensor, y: torch.Tensor, models: int = 100) -> Any:
+    """Sliders for hidden units, activation, optimizer, lr, epochs and seed that retrain and redraw on change."""
+    try:
+        import ipywidgets as w
+    except ImportError:
+        print(MISSING)
+        return None
+    controls = {
+        "hidden": w.IntSlider(value=3, min=1, max=16, description="hidden units"),
+        "activation": w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
+        "optimizer": w.Dropdown(options=OPTIMIZERS, value="sgd", description="optimizer"),
+        "lr": w.FloatLogSlider(value=5.0, base=10, min=-3, max=1.3, step=0.1, description="lr"),
+        "epochs": w.IntSlider(value=2000, min=100, max=5000, step=100, description="epochs"),
+        "seed": w.IntSlider(value=0, min=0, max=models - 1, description="seed"),
+    }
+    out = w.Output()
+
+    def redraw(change: object = None) -> None:
+        fig, _ = update(X, y, models=models, **{k: c.value for k, c in controls.items()})
+        # Into the widget's own state, not through display messages: a headless run (nbval, papermill) then
+        # shows the widget's text form only, and a browser draws the figure from the state.
+        out.outputs = ()
+        out.append_display_data(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    items = list(controls.values())
+    return w.VBox([w.HBox(items[:3]), w.HBox(items[3:]), out])
