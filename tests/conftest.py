@@ -37,8 +37,8 @@ def tiny(tmp_path: Path) -> Path:
 
 # Rough seconds per test file on a 2-core machine. pytest-xdist hands out work in collection order, so
 # starting with the longest ones keeps both workers busy until the end.
-_COST = {"test_rerun.py": 30, "test_colab.py": 25, "test_grade.py": 12, "test_exercise_mistakes.py": 6,
-         "test_refresh_runall.py": 6, "test_runner.py": 20,
+_COST = {"test_rerun.py": 30, "test_colab.py": 25, "test_cluster.py": 20, "test_grade.py": 12,
+         "test_exercise_mistakes.py": 6, "test_refresh_runall.py": 6, "test_runner.py": 20,
          "03_multilayer_perceptron.ipynb": 10, "02_logistic_regression.ipynb": 6,
          "test_batched.py": 3, "test_notebook_bad_params.py": 4, "01_linear_regression.ipynb": 4}
 
@@ -49,13 +49,14 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """Hand out tests one by one, but keep together each notebook's nbval cells (they share one kernel) and the
-    Colab tests (they share one simulated environment, installing into and removing from it)."""
+    """Hand out tests one by one, but keep together each notebook's nbval cells (they share one kernel), the
+    Colab tests (they share one simulated environment, installing into and removing from it) and the cluster
+    tests (they share one Dask cluster)."""
     from xdist.scheduler import LoadScopeScheduling
 
     class NotebookScopeScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return path if path.endswith((".ipynb", "test_colab.py")) else nodeid
+            return path if path.endswith((".ipynb", "test_colab.py", "test_cluster.py")) else nodeid
 
     return NotebookScopeScheduling(config, log)

@@ -66,7 +66,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
         bar = tqdm(total=len(grid), desc="sweep", unit="run", file=sys.stderr)
     records = sweep(args.notebook, grid, out, args.workers, args.timeout, args.resume, args.kernel,
-                    on_done=(lambda rec: bar.update(1)) if bar else None)
+                    on_done=(lambda rec: bar.update(1)) if bar else None, scheduler=args.scheduler)
     if bar:
         bar.close()
     rows = [flatten(r) for r in records]
@@ -156,7 +156,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
         bar = tqdm(total=len(args.submissions), desc="grade", unit="notebook", file=sys.stderr)
     rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
-                 args.kernel, on_done=(lambda row: bar.update(1)) if bar else None)
+                 args.kernel, on_done=(lambda row: bar.update(1)) if bar else None, scheduler=args.scheduler)
     if bar:
         bar.close()
     print(table_text(rows))
@@ -204,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="METRIC", help="save a plot of METRIC against --plot-x")
     p.add_argument("--plot-x", metavar="PARAM", help="the swept parameter on the plot's x axis")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of here")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("run-all", help="execute every notebook of a folder with its defaults and summarize")
@@ -237,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="skip submissions already graded in --out")
     p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of here")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("site", help="build the course web site from the notebooks' stored outputs (no execution)")

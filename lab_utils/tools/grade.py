@@ -21,7 +21,7 @@ from ..errors import LabError
 from ..exercises.core import NOT_DONE, NOT_RUN, PASSED, SCORES_TAG
 from ..nbfile import atomic_write, dump_notebook, load_notebook, source_text
 from .editions import EXERCISE_TAG, SCORE_TAG
-from .runner import KERNEL, in_parallel, reason, run_papermill
+from .runner import KERNEL, reason, run_many
 
 MAX_BYTES = 20_000_000  # a notebook of this lab is well under 1 MB; anything far larger is not a submission
 LIKENESS = 0.5  # how alike a cell must be to an exercise cell to count as its answer when ids were lost
@@ -124,22 +124,10 @@ def first_error(executed: Mapping[str, Any]) -> str:
     return ""
 
 
-def grade_one(
-    template_path: Path, template: Mapping[str, Any], submission: Path, out_dir: Path, name: str,
-    params: Mapping[str, Any], kernel: str = KERNEL, timeout: float | None = 300,
-) -> dict[str, Any]:
-    """Grade one submission; return its row (submission, status, one column per exercise, total, seconds, error)."""
-    row: dict[str, Any] = {"submission": name, "status": "failed", "total": 0, "seconds": 0.0, "error": ""}
-    try:
-        nb, missing = assemble(template, read_submission(submission))
-    except LabError as e:
-        row["error"] = str(e)
-        return row
-    graded_input = out_dir / ".inputs" / f"{name}.ipynb"
-    atomic_write(graded_input, dump_notebook(nb))
-    executed_path = out_dir / f"{name}.ipynb"
-    code, log, row["seconds"] = run_papermill(graded_input, executed_path, params, kernel, timeout)
-    executed = json.loads(executed_path.read_text(encoding="utf-8")) if executed_path.is_file() else {}
+def judge(name: str, code: int, log: str, seconds: float, executed: dict[str, Any], missing: list[str],
+          ) -> dict[str, Any]:
+    """A submission's row from its run: (submission, status, one column per exercise, total, seconds, error)."""
+    row: dict[str, Any] = {"submission": name, "status": "failed", "total": 0, "seconds": seconds, "error": ""}
     found = scores(executed)
     if log.startswith("timed out") or found is None:
         why = reason(log) if code else "the notebook stopped before its score table"
@@ -149,7 +137,7 @@ def grade_one(
         return row
     notes = [first_error(executed)] + ([f"no answer found for cell {', '.join(missing)}"] if missing else [])
     return {"submission": name, "status": "graded", **{ex: SHORT.get(st, "fail") for ex, st in found.items()},
-            "total": sum(st == PASSED for st in found.values()), "seconds": row["seconds"],
+            "total": sum(st == PASSED for st in found.values()), "seconds": seconds,
             "error": "; ".join(n for n in notes if n)}
 
 
@@ -165,9 +153,10 @@ def _names(paths: Sequence[Path]) -> list[str]:
 def grade(
     template_path: str | Path, submissions: Sequence[str | Path], out_csv: str | Path, workers: int = 2,
     timeout: float | None = 300, resume: bool = False, params: Mapping[str, Any] | None = None,
-    kernel: str = KERNEL, on_done: Callable[[dict[str, Any]], None] | None = None,
+    kernel: str = KERNEL, on_done: Callable[[dict[str, Any]], None] | None = None, scheduler: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Grade every submission against an exercise notebook; write out_csv after each; return the rows in order."""
+    """Grade every submission against an exercise notebook (here, or on the Dask cluster at `scheduler`); write
+    out_csv after each; return the rows in order."""
     template_path = Path(template_path).resolve()
     template = load_notebook(template_path)
     check_template(template, template_path.name)
@@ -192,13 +181,25 @@ def grade(
         writer.writerows({c: r.get(c, "") for c in columns} for r in done)
         atomic_write(out_csv, buf.getvalue())
 
-    def one(item: tuple[Path, str]) -> dict[str, Any]:
-        return grade_one(template_path, template, item[0], out_dir, item[1], params or {}, kernel, timeout)
-
-    save()
-    for row in in_parallel(one, todo, workers):
+    def done(row: dict[str, Any]) -> None:
         rows[row["submission"]] = row
         save()
         if on_done:
             on_done(row)
+
+    save()
+    jobs, meta = [], []
+    for path, name in todo:
+        try:
+            nb, missing = assemble(template, read_submission(path))
+        except LabError as e:  # not a notebook: a row with the reason, nothing to run
+            done({"submission": name, "status": "failed", "total": 0, "seconds": 0.0, "error": str(e)})
+            continue
+        jobs.append((dump_notebook(nb), dict(params or {})))
+        meta.append((name, missing))
+    for index, (code, log, seconds, text) in run_many(jobs, kernel, timeout, workers, scheduler):
+        name, missing = meta[index]
+        if text:
+            atomic_write(out_dir / f"{name}.ipynb", text)
+        done(judge(name, code, log, seconds, json.loads(text) if text else {}, missing))
     return [rows[n] for n in names if n in rows]

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -85,6 +86,58 @@ def run_papermill(
     return proc.returncode, log or "", round(time.perf_counter() - start, 2)
 
 
+# A kernel that never came up (e.g. kernels starting at once on one host racing for ports) is worth a retry.
+KERNEL_START_FAILED = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def run_source(source: str, params: Mapping[str, Any], kernel: str = KERNEL, timeout: float | None = None,
+               ) -> tuple[int, str, float, str]:
+    """Execute a notebook given as text in a private folder; return (exit code, log, seconds, executed text).
+
+    This is what a Dask worker runs: nothing is read from or written to a shared filesystem."""
+    with tempfile.TemporaryDirectory(prefix="lab-run-") as tmp:
+        src, out = Path(tmp) / "source.ipynb", Path(tmp) / "run" / "executed.ipynb"
+        src.write_text(source, encoding="utf-8")
+        for _attempt in range(3):
+            code, log, seconds = run_papermill(src, out, params, kernel, timeout)
+            if not any(sign in log for sign in KERNEL_START_FAILED):
+                break
+        return code, log, seconds, out.read_text(encoding="utf-8") if out.is_file() else ""
+
+
+def run_many(
+    jobs: Sequence[tuple[str, Mapping[str, Any]]], kernel: str = KERNEL, timeout: float | None = None,
+    workers: int = 2, scheduler: str | None = None,
+) -> Iterator[tuple[int, tuple[int, str, float, str]]]:
+    """Run (notebook text, params) jobs here on `workers` threads, or on the Dask cluster at `scheduler`;
+    yield (job index, run_source's result) as they finish. Shared by sweep and grade."""
+    if scheduler:
+        from .cluster import run_on_cluster
+
+        yield from run_on_cluster(jobs, kernel, timeout, scheduler)
+        return
+    yield from in_parallel(lambda ij: (ij[0], run_source(ij[1][0], ij[1][1], kernel, timeout)),
+                           list(enumerate(jobs)), workers)
+
+
+def _record(name: str, params: Mapping[str, Any], out_dir: Path, code: int, log: str, seconds: float,
+            executed: str | None = None) -> dict[str, Any]:
+    """The record of a finished run (writing the executed notebook first when it came back as text)."""
+    out = out_dir / name
+    if executed:
+        atomic_write(out, executed)
+    record: dict[str, Any] = {"notebook": name, "params": dict(params), "seconds": seconds, "output": str(out)}
+    if code == 0:
+        try:
+            record.update(status="ok", error="", results=read_results(out))
+        except LabError as e:
+            record.update(status="failed", error=str(e), results={})
+    else:
+        record.update(status="failed", error=reason(log), results={})
+    atomic_write(out_dir / "run.json", json.dumps(record, indent=1))
+    return record
+
+
 def execute(
     notebook: str | Path, params: Mapping[str, Any], out_dir: str | Path, kernel: str = KERNEL,
     timeout: float | None = None,
@@ -96,16 +149,7 @@ def execute(
     if out == src:
         raise LabError(f"the output path {out} is the source notebook; choose another --out folder")
     code, log, seconds = run_papermill(src, out, params, kernel, timeout)
-    record: dict[str, Any] = {"notebook": src.name, "params": dict(params), "seconds": seconds, "output": str(out)}
-    if code == 0:
-        try:
-            record.update(status="ok", error="", results=read_results(out))
-        except LabError as e:
-            record.update(status="failed", error=str(e), results={})
-    else:
-        record.update(status="failed", error=reason(log), results={})
-    atomic_write(out_dir / "run.json", json.dumps(record, indent=1))
-    return record
+    return _record(src.name, params, out_dir, code, log, seconds)
 
 
 def reason(log: str) -> str:
@@ -194,9 +238,10 @@ def in_parallel(fn: Callable[[Any], Any], items: Sequence[Any], workers: int) ->
 def sweep(
     notebook: str | Path, grid: Sequence[Mapping[str, Any]], out_dir: str | Path, workers: int = 2,
     timeout: float | None = None, resume: bool = False, kernel: str = KERNEL,
-    on_done: Callable[[dict[str, Any]], None] | None = None,
+    on_done: Callable[[dict[str, Any]], None] | None = None, scheduler: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Run every parameter set of the grid (in parallel), writing results.csv after each run; return the records."""
+    """Run every parameter set of the grid (in parallel here, or on the Dask cluster at `scheduler`), writing
+    results.csv after each run; return the records."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     records: dict[str, dict[str, Any]] = {}
@@ -216,8 +261,10 @@ def sweep(
         rows = [flatten(records[r]) for r in order if r in records]
         atomic_write(out_dir / "results.csv", csv_text(rows))
 
-    # Workers only run notebooks; records and results.csv are touched by this thread alone.
-    for rec in in_parallel(lambda p: execute(notebook, p, out_dir / params_id(p), kernel, timeout), todo, workers):
+    # Workers only run notebooks; the executed copies, records and results.csv are written by this thread alone.
+    source, name = Path(notebook).read_text(encoding="utf-8"), Path(notebook).name
+    for index, result in run_many([(source, p) for p in todo], kernel, timeout, workers, scheduler):
+        rec = _record(name, todo[index], (out_dir / params_id(todo[index])).resolve(), *result)
         records[params_id(rec["params"])] = rec
         save()
         if on_done:

@@ -1,0 +1,90 @@
+"""Run notebooks on a Dask cluster: each task executes a notebook's text with papermill on a worker and returns
+the executed text; the client writes every file, so workers need no shared filesystem.
+
+Pitfalls handled: every task is impure with its own key (Dask would merge two runs with equal parameters), a
+worker that dies mid-run has its task rerun elsewhere, a kernel that fails to start is retried on the worker
+(run_source), and before anything is sent every worker must have lab_utils of the client's version and the
+kernel to run, or the sweep stops with one line naming the worker.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .. import __version__
+from ..errors import LabError
+
+# Run on each worker as source text (not as a lab_utils function: it must work where lab_utils is missing).
+PROBE = """
+import importlib, importlib.util
+info = {"lab_utils": None, "kernels": None}
+if importlib.util.find_spec("lab_utils") is not None:
+    info["lab_utils"] = getattr(importlib.import_module("lab_utils"), "__version__", "unknown")
+try:
+    from jupyter_client.kernelspec import find_kernel_specs
+    info["kernels"] = sorted(find_kernel_specs())
+except Exception as error:
+    info["kernels_error"] = repr(error)
+"""
+_run_probe = eval("lambda source: (lambda ns: (exec(source, ns), ns['info'])[1])({})")  # pickled by value
+
+
+def connect(address: str):
+    """A Dask client for the scheduler at `address`, or LabError saying how to start one."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise LabError("--scheduler needs Dask: pip install -e '.[cluster]'") from None
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as e:
+        raise LabError(f"cannot reach the Dask scheduler at {address} ({e}); start one with `dask scheduler` and "
+                       f"workers with `dask worker {address}`") from None
+
+
+def preflight(client: Any, kernel: str) -> int:
+    """The number of workers; LabError naming the first worker that cannot run the notebooks."""
+    try:
+        infos = client.run(_run_probe, PROBE)
+    except Exception as e:  # a worker that cannot even run the probe
+        raise LabError(f"a Dask worker failed the check: {type(e).__name__}: {e}") from None
+    if not infos:
+        raise LabError("the Dask scheduler has no workers; start some with `dask worker <scheduler address>`")
+    for worker, info in sorted(infos.items()):
+        if info["lab_utils"] is None:
+            raise LabError(f"worker {worker}: lab_utils is not installed there; install this course package "
+                           f"(version {__version__}) on every worker")
+        if info["lab_utils"] != __version__:
+            raise LabError(f"worker {worker}: lab_utils {info['lab_utils']} there, {__version__} here; install "
+                           f"the same version on every worker")
+        if kernel not in (info["kernels"] or []):
+            raise LabError(f"worker {worker}: no '{kernel}' Jupyter kernel there (has: "
+                           f"{', '.join(info['kernels'] or []) or 'none'}); run `python -m ipykernel install "
+                           f"--user` on it")
+    return len(infos)
+
+
+def run_on_cluster(
+    jobs: Sequence[tuple[str, dict[str, Any]]], kernel: str, timeout: float | None, address: str,
+) -> Iterator[tuple[int, tuple[int, str, float, str]]]:
+    """(job index, (exit code, log, seconds, executed text)) for each (notebook text, params), as they finish."""
+    from distributed import as_completed
+
+    from .runner import run_source
+
+    client = connect(address)
+    try:
+        preflight(client, kernel)
+        tag = uuid.uuid4().hex[:8]
+        futures = {client.submit(run_source, text, params, kernel, timeout, pure=False,
+                                 key=f"lab-run-{tag}-{i}"): i for i, (text, params) in enumerate(jobs)}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                yield index, future.result()
+            except Exception as e:  # e.g. KilledWorker: the run's workers kept dying
+                yield index, (1, f"failed on the cluster: {type(e).__name__}: {str(e)[:200]}", 0.0, "")
+    finally:
+        client.close()
