@@ -15,6 +15,7 @@ from .core import (
     close,
     is_stub,
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
+    lend,
     tr,
 )
 from .core import score_table as _score_table
@@ -180,16 +181,7 @@ def _diagnose_module(cls) -> str:
 
 def module_class(cls):
     """Check the student's LinearRegression class; return it if it works, else a working stand-in."""
-    ok = {}
-
-    @checker(MODULE)
-    def run() -> str:
-        message = _diagnose_module(cls)
-        ok["yes"] = True
-        return message
-
-    run()
-    return cls if ok else _StandIn
+    return lend(MODULE, _diagnose_module, cls, _StandIn)
 
 
 def score_table() -> None:

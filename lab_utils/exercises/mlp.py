@@ -15,6 +15,7 @@ from .core import (
     checker,
     is_stub,
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
+    lend,
     tr,
 )
 from .core import score_table as _score_table
@@ -89,16 +90,7 @@ def _diagnose_mlp(cls) -> str:
 
 def mlp_class(cls):
     """Check the student's MultiLayerPerceptron class; return it if it works, else a working stand-in."""
-    ok = {}
-
-    @checker(MLP)
-    def run() -> str:
-        message = _diagnose_mlp(cls)
-        ok["yes"] = True
-        return message
-
-    run()
-    return cls if ok else _StandIn
+    return lend(MLP, _diagnose_mlp, cls, _StandIn)
 
 
 @checker(FORWARD)
