@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import LabError
@@ -20,6 +22,18 @@ def _pairs(pairs: list[list[str]] | None) -> dict[str, str]:
     for name, value in pairs or []:
         out[name] = value  # a repeated name: the last one wins, as with papermill
     return out
+
+
+@contextlib.contextmanager
+def _progress(total: int, desc: str, unit: str, quiet: bool) -> Iterator[Callable[[object], None] | None]:
+    """A tqdm bar on stderr for sweep and grade; yields the per-item callback (None when quiet)."""
+    if quiet:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr) as bar:
+        yield lambda _item: bar.update(1)
 
 
 def _print_record(rec: dict) -> None:
@@ -60,15 +74,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise LabError(f"--plot-x {args.plot_x!r} is not a swept parameter; sweep it with -p {args.plot_x} a,b,c")
     tag = hashlib.sha1(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:8]
     out = Path(args.out) if args.out else RUNS_DIR / Path(args.notebook).stem / f"sweep-{tag}"
-    bar = None
-    if not args.quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(grid), desc="sweep", unit="run", file=sys.stderr)
-    records = sweep(args.notebook, grid, out, args.workers, args.timeout, args.resume, args.kernel,
-                    on_done=(lambda rec: bar.update(1)) if bar else None, scheduler=args.scheduler)
-    if bar:
-        bar.close()
+    with _progress(len(grid), "sweep", "run", args.quiet) as tick:
+        records = sweep(args.notebook, grid, out, args.workers, args.timeout, args.resume, args.kernel,
+                        on_done=tick, scheduler=args.scheduler)
     rows = [flatten(r) for r in records]
     # The run id stays in results.csv; on screen the swept values identify a run.
     cols = [*raw, "status", "seconds"] + [c for c in (args.columns or "").split(",") if c]
@@ -150,15 +158,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .runner import resolve_params, table_text
 
     params = resolve_params(args.notebook, _pairs(args.p))
-    bar = None
-    if not args.quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(args.submissions), desc="grade", unit="notebook", file=sys.stderr)
-    rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
-                 args.kernel, on_done=(lambda row: bar.update(1)) if bar else None, scheduler=args.scheduler)
-    if bar:
-        bar.close()
+    with _progress(len(args.submissions), "grade", "notebook", args.quiet) as tick:
+        rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
+                     args.kernel, on_done=tick, scheduler=args.scheduler)
     print(table_text(rows))
     failed = sum(r["status"] != "graded" for r in rows)
     print(f"{len(rows)} submissions: {len(rows) - failed} graded, {failed} could not be graded; table: {args.out}")
