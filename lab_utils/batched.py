@@ -21,6 +21,9 @@ from .errors import LabError
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 OPTIMIZERS = ("sgd", "adam")
 _BCE_EPS = 1e-12  # the clamp nn.BCELoss uses in its backward pass
+# A prediction within 0.1 of 0.5 is a guess, not a decision: stuck networks output 0.5 +- 1e-4 on two inputs, and
+# which side of 0.5 they land on changes with the last bits of float32 arithmetic (another CPU, another build).
+DECISION_MARGIN = 0.1
 
 
 @dataclass
@@ -59,18 +62,24 @@ class BatchResult:
 
     @property
     def all_correct(self) -> torch.Tensor:
-        """Whether each model classifies every point correctly at threshold 0.5."""
-        return ((self.y_hat > 0.5) == (self.y.view(1, -1) > 0.5)).all(1)
+        """Whether each model gets every point right: on the correct side of 0.5 by at least DECISION_MARGIN."""
+        return self.max_error < 0.5 - DECISION_MARGIN
 
     def summary(self, tol: float = 5e-4) -> dict:
-        """Success rate (all correct), converged rate (max error <= tol) and diverged count."""
-        finite = torch.isfinite(self.loss)
+        """Success rate (all correct), converged rate (max error <= tol), diverged count, and how close the nearest
+        model sits to each cut: `tol_margin` relative to tol, `decision_margin` in error units (inf if none)."""
+        check_positive("tol", tol)
+        finite = torch.isfinite(self.loss) & torch.isfinite(self.max_error)
+        errors = self.max_error[finite]
         return {
             "models": len(self.seeds),
             "success_rate": self.all_correct.float().mean().item(),
             "converged_rate": (self.max_error <= tol).float().mean().item(),
-            "diverged": int((~finite).sum()),
+            "diverged": int((~torch.isfinite(self.loss)).sum()),
             "median_loss": self.loss[finite].median().item() if finite.any() else float("nan"),
+            # A rate can change on another CPU only if some model sits this close to its cut.
+            "tol_margin": ((errors - tol).abs().min() / tol).item() if finite.any() else math.inf,
+            "decision_margin": (errors - (0.5 - DECISION_MARGIN)).abs().min().item() if finite.any() else math.inf,
         }
 
 

@@ -78,6 +78,23 @@ def test_summary_on_xor():
     assert single.summary()["success_rate"] == 0.0  # no line solves XOR
 
 
+def test_a_stuck_network_is_a_failure_whatever_side_of_one_half_it_lands_on():
+    X, y = lab.gate_data("xor")
+    y_hat = torch.tensor([[1e-4, 0.9999, 0.9999, 2e-4],      # converged: largest error 2e-4
+                          [0.0, 0.50004, 1.0, 0.49996],      # stuck: right side of 0.5 by 4e-5 on two inputs
+                          [0.0, 0.49996, 1.0, 0.50004],      # the same network with other last bits
+                          [0.0, 0.7, 1.0, 0.0]])             # right by a margin (error 0.3)
+    batch = lab.BatchResult(seeds=[0, 1, 2, 3], y_hat=y_hat, loss=torch.zeros(4), y=y, config={"hidden": 3},
+                            params=[])
+    assert batch.all_correct.tolist() == [True, False, False, True]
+    s = batch.summary(tol=1e-3)
+    assert s["success_rate"] == 0.5 and s["converged_rate"] == 0.25
+    assert s["tol_margin"] == pytest.approx(0.8)  # nearest largest error (2e-4) is 80 % of tol away from it
+    assert s["decision_margin"] == pytest.approx(0.09996, abs=1e-6)  # the stuck ones, 0.49996 vs the 0.4 cut
+    with pytest.raises(lab.LabError, match="tol must be"):
+        batch.summary(tol=0)
+
+
 def test_huge_adam_lr_is_reported_not_raised():
     X, y = lab.gate_data("xor")
     s = lab.train_batched(X, y, 5, hidden=3, optimizer="adam", lr=1e4, epochs=200).summary()

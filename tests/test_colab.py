@@ -9,12 +9,14 @@ of this checkout through LAB_UTILS_SOURCE, and runs each notebook with papermill
 """
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import types
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,21 @@ def _forget_lab_utils(venv: Path) -> None:
             shutil.rmtree(path)
 
 
+def _site_without_lab_utils(folder: Path) -> Path:
+    """A folder that shows this environment's installed packages except lab_utils: one link per entry.
+
+    Works whether lab_utils is installed editable or not; .pth files are left out, so no editable finder runs."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for site in dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]):
+        for entry in Path(site).iterdir():
+            if entry.suffix == ".pth" or entry.name.lstrip("_").startswith(("lab_utils", "editable___lab_utils")):
+                continue
+            if not (folder / entry.name).exists():
+                (folder / entry.name).symlink_to(entry)
+    return folder
+
+
 @pytest.fixture
 def colab_python() -> Path:
     """A venv without lab_utils that sees every other package of this environment."""
@@ -62,11 +79,9 @@ def colab_python() -> Path:
     if not python.exists():
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        paths = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-        # Paths added by a .pth line are not scanned for .pth files: the editable lab_utils stays invisible.
-        Path(site, "colab_sim.pth").write_text("\n".join(paths) + "\n")
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "colab_sim.pth").write_text(f"{_site_without_lab_utils(venv / 'host-packages')}\n")
     _forget_lab_utils(venv)
     probe = subprocess.run([str(python), "-c", "import lab_utils"], capture_output=True, cwd=CACHE)
     assert probe.returncode != 0, "the simulated Colab environment must start without lab_utils"
@@ -144,6 +159,19 @@ def test_install_cell_skips_when_lab_utils_is_present(fake_colab, tmp_path):
     env = {SOURCE_ENV: str(tmp_path / "no-such-wheel.whl"), "PYTHONPATH": str(fake_colab)}
     out = _run(Path(sys.executable), code + "\nprint('on colab:', _on_colab)", tmp_path, env)
     assert out.returncode == 0 and out.stdout == "on colab: True\n", out.stderr
+
+
+def test_install_cell_on_colab_installs_without_pips_root_warning(monkeypatch):
+    calls = []
+    monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)  # as if lab_utils were missing
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append((cmd, kw)))
+    monkeypatch.delenv(SOURCE_ENV, raising=False)
+    exec(install_cell(NOTEBOOKS[0]), {})
+    ((cmd, kw),) = calls
+    assert cmd[1:4] == ["-m", "pip", "install"] and cmd[-1].startswith("git+https://github.com/")
+    assert kw["check"] is True and kw["env"]["PIP_ROOT_USER_ACTION"] == "ignore" and "PATH" in kw["env"]
 
 
 @pytest.mark.parametrize("nb", EXERCISES, ids=lambda p: p.stem)

@@ -117,7 +117,7 @@ def test_loss_surface_draws_the_bowl_around_the_true_minimum():
     ax = _axes(fig)[0]
     (cs,) = _contours(ax)
     assert torch.allclose(torch.tensor(cs.levels), torch.logspace(-3, 1.5, 14).double(), rtol=1e-6)
-    inner = torch.tensor([v for seg in cs.allsegs[0] for v in seg.tolist()])
+    inner = torch.tensor(cs.get_paths()[0].vertices.tolist())  # matplotlib 3.8+: one path per level
     assert torch.allclose(inner.mean(0), torch.tensor([1.0, 1.0]), atol=0.02)  # the smallest loss ring
     star = next(line for line in ax.lines if line.get_marker() == "*")
     assert (star.get_xdata()[0], star.get_ydata()[0]) == pytest.approx((1.0, 1.0))
@@ -133,7 +133,7 @@ def test_decision_boundary_is_drawn_where_the_model_says_one_half():
         model[0].bias[:] = -15.0  # sigmoid(10 x1 + 10 x2 - 15) = 0.5 on the line x1 + x2 = 1.5
     ax = _axes(lab.decision_boundary_figure(model, X, y))[0]
     line = next(c for c in _contours(ax) if list(c.levels) == [0.5])
-    points = torch.tensor([v for seg in line.allsegs[0] for v in seg.tolist()])
+    points = torch.tensor(line.get_paths()[0].vertices.tolist())
     assert len(points) > 10 and torch.allclose(points.sum(1), torch.full((len(points),), 1.5), atol=0.02)
     shading = next(c for c in _contours(ax) if len(c.levels) > 2)
     assert shading.levels[0] == 0 and shading.levels[-1] == 1

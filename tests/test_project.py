@@ -1,5 +1,6 @@
 """Project files agree with each other: pyproject, environment.yml, constraints, Makefile, CI, README, notebooks."""
 
+import importlib.util
 import json
 import re
 import shutil
@@ -72,6 +73,39 @@ def test_workflows_run_make_test_conda_and_ruff():
     assert any(s.startswith("mamba-org/setup-micromamba") for s in steps("test-conda"))
     assert any("environment.yml" in str(s.get("with", {})) for s in jobs["test-conda"]["steps"])
     assert any("ruff check lab_utils tests benchmarks notebooks" in s for s in steps("lint"))
+    assert any(s.startswith("pip install -c constraints.txt ruff") for s in steps("lint"))  # pinned, not the newest
+    assert "make test-portable" in steps("test-pip")
+    # The declared minimums and the newest releases: the suite without exact outputs, results within tolerances.
+    assert any(".ci/minimums.py" in s for s in steps("minimums"))
+    assert any("--no-build-isolation -c" in s for s in steps("minimums"))  # the minimum setuptools builds it
+    assert not any(re.search(r"pip install[^\n]* (-c|-e) ", s) for s in steps("newest"))  # unpinned, plain install
+    for job in ("minimums", "newest"):
+        assert "make test-stack PY=python" in steps(job)
+    assert "make test-stack" in (ROOT / "Makefile").read_text()
+
+
+def _minimums():
+    spec = importlib.util.spec_from_file_location("minimums", ROOT / ".ci" / "minimums.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_dependency_declares_a_minimum_that_the_minimums_job_pins():
+    minimums = _minimums()
+    pins = {_name(line): line for line in minimums.constraints(minimums.tomllib.loads(
+        (ROOT / "pyproject.toml").read_text()))}
+    assert pyproject_names() <= set(pins)
+    # Minimums that were found wrong: SPDX `license = "MIT"` needs setuptools 77; torch < 2.3 fails with numpy 2;
+    # papermill < 2.6 leaves colour codes in errors; ruff < 0.13 knows other rules; matplotlib < 3.8 has no
+    # ContourSet artists for the plot tests.
+    for name, line in {"setuptools": "setuptools==77.0.1", "torch": "torch==2.3", "papermill": "papermill==2.6",
+                       "ruff": "ruff==0.13", "matplotlib": "matplotlib==3.8"}.items():
+        assert pins[name] == line
+    assert pins["tomli"] == "tomli==2 ; python_version < '3.11'"  # markers are kept
+    with pytest.raises(ValueError, match="declares no minimum: write it as 'numpy>=X.Y'"):
+        minimums.lower_bound("numpy<3")
+    assert minimums.lower_bound("lab-utils[lab]") is None
 
 
 # The test extra installs actionlint beside this interpreter (Linux x86-64); elsewhere it may be on PATH.
@@ -90,7 +124,7 @@ def test_ci_script_and_readme_use_make_test():
     ci = (ROOT / ".ci" / "run").read_text()
     assert (ROOT / ".ci" / "run").stat().st_mode & 0o111
     steps = [ln.strip() for ln in ci.splitlines() if ln.strip().startswith("make ")]
-    assert steps == ["make test", "make site-test"] and "set -euo pipefail" in ci
+    assert steps == ["make test", "make test-portable", "make site-test"] and "set -euo pipefail" in ci
     assert "apt-get install" in ci and "chromium-driver" in ci  # the browser tests' Chromium, when missing
     readme = (ROOT / "README.md").read_text()
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]

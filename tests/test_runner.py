@@ -14,7 +14,14 @@ import pytest
 from lab_utils.errors import ParameterError
 from lab_utils.nbfile import atomic_write
 from lab_utils.params import Param
-from lab_utils.tools.runner import expand_grid, params_id, parse_grid_values
+from lab_utils.tools.runner import (
+    compare_results,
+    expand_grid,
+    params_id,
+    parse_grid_values,
+    reason,
+    without_kernel_notice,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -159,3 +166,23 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
         atomic_write(target, "new\n")
     assert target.read_text() == "old\n"
     assert os.listdir(tmp_path) == ["results.csv"]
+
+
+def test_compare_results_allows_small_numeric_moves_only():
+    stored = {"loss": 0.0217, "rate": 0.997, "epochs": 183, "ok": True, "gate": "and", "p": [0.5, 1e-4],
+              "nested": {"w": 1.0}}
+    assert compare_results(stored, {**stored, "loss": 0.0219, "rate": 0.99, "epochs": 185, "p": [0.505, 9e-4]}) == []
+    assert compare_results(stored, {**stored, "loss": 0.03, "ok": 1, "gate": "or", "p": [0.5], "nested": {"w": 2}}) \
+        == ["loss: 0.03, stored 0.0217 (allowed 2% + 0.001)", "ok: 1, stored true", 'gate: "or", stored "and"',
+            "p: [0.5], stored [0.5, 0.0001]", "nested.w: 2, stored 1 (allowed 2% + 0.001)"]
+    assert compare_results({"ok": True, "x": None}, {"x": 0.0}) == ["ok: not reported (stored true)",
+                                                                     "x: 0.0, stored null"]
+
+
+def test_kernel_tcp_notice_is_dropped_and_real_errors_stay():
+    log = ("[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All communication ...\n"
+           "Traceback (most recent call last):\n"
+           "RuntimeError: asked to fail\n")
+    assert without_kernel_notice(log) == "Traceback (most recent call last):\nRuntimeError: asked to fail\n"
+    assert reason(without_kernel_notice(log.splitlines(keepends=True)[0])) == "papermill exited with an error"
+    assert reason("\x1b[0;31mValueError\x1b[0m: lr must be > 0\n") == "ValueError: lr must be > 0"

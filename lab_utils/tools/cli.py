@@ -105,21 +105,30 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def cmd_run_all(args: argparse.Namespace) -> int:
-    from .runner import RUNS_DIR, execute, table_text
+    from ..results import read_results
+    from .runner import RESULT_ATOL, RESULT_RTOL, RUNS_DIR, compare_results, execute, table_text
 
     notebooks = sorted(Path(args.folder).glob("*.ipynb"))
     if not notebooks:
         raise LabError(f"no notebooks in {args.folder}")
-    rows = []
+    # Read what each notebook stored before running anything: a notebook without stored results stops here.
+    stored = {nb: read_results(nb) for nb in notebooks} if args.compare else {}
+    rows, differences = [], []
     for nb in notebooks:
         rec = execute(nb, {}, RUNS_DIR / nb.stem / "defaults", args.kernel, args.timeout)
         rows.append({"notebook": nb.name, "status": rec["status"], "seconds": rec["seconds"],
                      **rec["results"], "error": rec["error"]})
         print(f"{nb.name}: {rec['status']} in {rec['seconds']:.1f} s", flush=True)
+        if args.compare and rec["status"] == "ok":
+            differences += [f"{nb.name}: {line}" for line in compare_results(stored[nb], rec["results"])]
     print()
     print(table_text(rows, [c for c in SUMMARY_COLUMNS if any(r.get(c) not in (None, "") for r in rows)]))
     print(f"executed copies: {RUNS_DIR}/<notebook>/defaults/ (the notebooks in {args.folder} are unchanged)")
-    return 1 if any(r["status"] != "ok" for r in rows) else 0
+    failed = any(r["status"] != "ok" for r in rows)
+    if args.compare:
+        print("\n".join(differences) if differences else
+              f"results agree with the stored outputs (numbers within {RESULT_RTOL:.0%} + {RESULT_ATOL:g})")
+    return 1 if failed or differences else 0
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -213,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", nargs="?", default="notebooks")
     p.add_argument("--kernel", default="python3")
     p.add_argument("--timeout", type=float, default=600)
+    p.add_argument("--compare", action="store_true",
+                   help="check each run's results against those stored in the notebook, within tolerances "
+                        "(exit 1 on a difference): does this stack reproduce the course's results?")
     p.set_defaults(func=cmd_run_all)
 
     p = sub.add_parser("refresh", help="re-execute notebooks in place, top to bottom (to update stored outputs)")

@@ -27,7 +27,9 @@ except ImportError:
     _on_colab = False
 if _on_colab and importlib.util.find_spec("lab_utils") is None:
     _source = os.environ.get("{env}", "git+https://github.com/{repo}@{branch}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", _source], check=True)'''
+    # Colab runs as root: without this, pip prints a red warning about it into the cell.
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", _source], check=True,
+                   env={{**os.environ, "PIP_ROOT_USER_ACTION": "ignore"}})'''
 
 BADGE_TEMPLATE = (
     "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"

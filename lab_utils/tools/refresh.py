@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 from ..errors import LabError
 from ..nbfile import atomic_write, dump_notebook
+from .runner import without_kernel_notice
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -37,10 +40,15 @@ def refresh(path: str | Path, kernel: str = "python3") -> float:
     start = time.perf_counter()
     client = NotebookClient(nb, kernel_name=kernel, timeout=600, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as e:
-        raise LabError(f"{path} failed while re-executing, left unchanged: {e.ename}: {e.evalue}") from None
+    # The kernel process's own log (not cell output) goes to a file, shown afterwards without the TCP notice.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as kernel_log:
+        try:
+            client.execute(stderr=kernel_log)
+        except CellExecutionError as e:
+            raise LabError(f"{path} failed while re-executing, left unchanged: {e.ename}: {e.evalue}") from None
+        finally:
+            kernel_log.seek(0)
+            sys.stderr.write(without_kernel_notice(kernel_log.read()))
     # Widget state and views carry random model ids: the file keeps a widget's text form only (the playground
     # is rebuilt when the cell runs), so every refresh of an unchanged notebook writes the same bytes.
     nb.metadata.pop("widgets", None)

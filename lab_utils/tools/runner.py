@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -83,7 +84,17 @@ def run_papermill(
         raise
     if partial.exists():
         os.replace(partial, out)
-    return proc.returncode, log or "", round(time.perf_counter() - start, 2)
+    return proc.returncode, without_kernel_notice(log or ""), round(time.perf_counter() - start, 2)
+
+
+# ipykernel 7 logs this at every start of a kernel on local TCP (how Jupyter starts kernels on one machine); it says
+# nothing about the notebook. Only lines with this text are dropped: every other kernel message stays.
+KERNEL_TCP_NOTICE = "Kernel is running over TCP without encryption."
+
+
+def without_kernel_notice(log: str) -> str:
+    """A kernel's log without ipykernel's start-up notice about TCP transport."""
+    return "".join(line for line in log.splitlines(keepends=True) if KERNEL_TCP_NOTICE not in line)
 
 
 # A kernel that never came up (e.g. kernels starting at once on one host racing for ports) is worth a retry.
@@ -152,9 +163,13 @@ def execute(
     return _record(src.name, params, out_dir, code, log, seconds)
 
 
+# Terminal colour codes: papermill before 2.6 (and some tracebacks) colour the error line.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def reason(log: str) -> str:
-    """The one line that says why a papermill run failed."""
-    lines = [ln.strip() for ln in (log or "").splitlines() if ln.strip()]
+    """The one line that says why a papermill run failed (without terminal colour codes)."""
+    lines = [ln.strip() for ln in _ANSI.sub("", log or "").splitlines() if ln.strip()]
     if lines and lines[0].startswith("timed out"):
         return lines[0]
     for ln in reversed(lines):
@@ -193,6 +208,39 @@ def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
             row[k] = json.dumps(v) if isinstance(v, (list, dict)) else v
     row["error"] = record.get("error", "")
     return row
+
+
+# How far a reported result may move on another stack (library versions, CPU) and still count as the same: numbers
+# within 2 % plus 1e-3 (losses near zero, rates of a few networks), everything else (flags, names, lengths) equal.
+RESULT_RTOL, RESULT_ATOL = 0.02, 1e-3
+
+
+def compare_results(stored: Mapping[str, Any], fresh: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Where `fresh` results differ from `stored` ones beyond the tolerances: one line each, empty when they agree."""
+    problems = []
+    for key, want in stored.items():
+        name = f"{prefix}{key}"
+        if key not in fresh:
+            problems.append(f"{name}: not reported (stored {json.dumps(want)})")
+        else:
+            problems += _compare_value(name, want, fresh[key])
+    return problems
+
+
+def _compare_value(name: str, want: Any, got: Any) -> list[str]:
+    number = (int, float)
+    if isinstance(want, number) and isinstance(got, number) and not isinstance(want, bool) \
+            and not isinstance(got, bool):
+        if abs(got - want) <= RESULT_ATOL + RESULT_RTOL * abs(want):
+            return []
+        return [f"{name}: {got:.4g}, stored {want:.4g} (allowed {RESULT_RTOL:.0%} + {RESULT_ATOL:g})"]
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        return [p for i, (w, g) in enumerate(zip(want, got)) for p in _compare_value(f"{name}[{i}]", w, g)]
+    if isinstance(want, dict) and isinstance(got, dict):
+        return compare_results(want, got, f"{name}.")
+    if type(want) is type(got) and want == got:
+        return []
+    return [f"{name}: {json.dumps(got)}, stored {json.dumps(want)}"]
 
 
 def table_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
