@@ -71,15 +71,19 @@ class BatchResult:
         check_positive("tol", tol)
         finite = torch.isfinite(self.loss) & torch.isfinite(self.max_error)
         errors = self.max_error[finite]
+
+        def nearest(cut: float) -> float:
+            # A rate can change on another CPU only if some model sits this close to its cut.
+            return (errors - cut).abs().min().item() if len(errors) else math.inf
+
         return {
             "models": len(self.seeds),
             "success_rate": self.all_correct.float().mean().item(),
             "converged_rate": (self.max_error <= tol).float().mean().item(),
             "diverged": int((~torch.isfinite(self.loss)).sum()),
-            "median_loss": self.loss[finite].median().item() if finite.any() else float("nan"),
-            # A rate can change on another CPU only if some model sits this close to its cut.
-            "tol_margin": ((errors - tol).abs().min() / tol).item() if finite.any() else math.inf,
-            "decision_margin": (errors - (0.5 - DECISION_MARGIN)).abs().min().item() if finite.any() else math.inf,
+            "median_loss": self.loss[finite].median().item() if len(errors) else float("nan"),
+            "tol_margin": nearest(tol) / tol,
+            "decision_margin": nearest(0.5 - DECISION_MARGIN),
         }
 
 

@@ -9,13 +9,24 @@ import textwrap
 from .conftest import ROOT
 
 
+def load(path) -> dict:
+    return json.loads(path.read_text())
+
+
+def code_cells(nb: dict) -> list:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def src(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
 def exercise(name: str) -> dict:
     return json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
 
 
 def source(nb: dict, cell_id: str) -> str:
-    cell = next(c for c in nb["cells"] if c.get("id") == cell_id)
-    return "".join(cell["source"])
+    return src(next(c for c in nb["cells"] if c.get("id") == cell_id))
 
 
 def filled(nb: dict, cell_id: str, *answers: str) -> str:

@@ -22,21 +22,10 @@ from lab_utils.tools.editions import (
 )
 from lab_utils.tools.grade import assemble
 
+from .cells import code_cells, load, src
 from .conftest import NOTEBOOKS, ROOT
 
 EXERCISES = [ROOT / "exercises" / nb.name for nb in NOTEBOOKS]
-
-
-def load(path):
-    return json.loads(path.read_text())
-
-
-def code_cells(nb):
-    return [c for c in nb["cells"] if c["cell_type"] == "code"]
-
-
-def src(cell):
-    return "".join(cell["source"])
 
 
 def test_committed_exercise_notebooks_are_what_the_generator_makes():

@@ -26,23 +26,11 @@ from lab_utils.tools.editions import (
     translation_problems,
 )
 
-from .cells import run
+from .cells import code_cells, load, run, src
 from .conftest import NOTEBOOKS, ROOT
 
 HANGUL = re.compile(r"[가-힣]")
 PAIRS = [(ROOT / d / nb.name, ROOT / "ko" / d / nb.name) for d in ("notebooks", "exercises") for nb in NOTEBOOKS]
-
-
-def load(path):
-    return json.loads(path.read_text())
-
-
-def code(nb):
-    return [c for c in nb["cells"] if c["cell_type"] == "code"]
-
-
-def text(cell):
-    return "".join(cell["source"])
 
 
 def test_every_english_cell_has_a_current_translation():
@@ -52,14 +40,14 @@ def test_every_english_cell_has_a_current_translation():
 @pytest.mark.parametrize("en,ko", PAIRS, ids=lambda p: "/".join(p.parts[-2:]))
 def test_korean_code_cells_are_the_english_ones(en, ko):
     en_nb, ko_nb = load(en), load(ko)
-    en_code, ko_code = code(en_nb), code(ko_nb)
+    en_code, ko_code = code_cells(en_nb), code_cells(ko_nb)
     assert [c["id"] for c in en_code] == [c["id"] for c in ko_code]
     added = []
     for e, k in zip(en_code, ko_code):
         assert (e["outputs"], e["execution_count"]) == (k["outputs"], k["execution_count"])  # same stored results
-        if text(e) != text(k):
-            added.append(sorted(set(text(k).splitlines()) - set(text(e).splitlines())))
-            assert text(k).replace(LANGUAGE_LINE.format(lang="ko") + "\n", "") == text(e)
+        if src(e) != src(k):
+            added.append(sorted(set(src(k).splitlines()) - set(src(e).splitlines())))
+            assert src(k).replace(LANGUAGE_LINE.format(lang="ko") + "\n", "") == src(e)
     assert added == ([[LANGUAGE_LINE.format(lang="ko")]] if en.parent.name == "exercises" else [])
     assert ko_nb["metadata"]["lab_utils"]["language"] == "ko"
 
@@ -71,12 +59,12 @@ def test_korean_markdown_is_translated_and_linked(en, ko):
     assert [c["id"] for c in md] == [c["id"] for c in en_nb["cells"] if c["cell_type"] == "markdown"]
     for cell in md:
         if BADGE_TAG in cell["metadata"].get("tags", []):
-            assert text(cell) == expected_cells(ko)[0]
-            assert f"blob/main/ko/{en.parent.name}/{en.name}" in text(cell)
-            assert text(cell).endswith(f"[English](../../{en.parent.name}/{en.name})")
+            assert src(cell) == expected_cells(ko)[0]
+            assert f"blob/main/ko/{en.parent.name}/{en.name}" in src(cell)
+            assert src(cell).endswith(f"[English](../../{en.parent.name}/{en.name})")
         else:
-            assert HANGUL.search(text(cell)), f"{ko.name} cell {cell['id']} is not in Korean"
-    badge = text(en_nb["cells"][0])
+            assert HANGUL.search(src(cell)), f"{ko.name} cell {cell['id']} is not in Korean"
+    badge = src(en_nb["cells"][0])
     assert badge.endswith(f"[한국어](../ko/{en.parent.name}/{en.name})")
     assert (ROOT / "ko" / en.parent.name / en.name).is_file()
 
@@ -88,11 +76,11 @@ def test_a_stale_or_missing_translation_fails_and_nothing_is_written(tmp_path):
     assert translation_problems(tmp_path) == []
     nb = load(tmp_path / "notebooks" / NOTEBOOKS[0].name)
     cell = next(c for c in nb["cells"] if c["id"] == "cell-11")
-    cell["source"] = text(cell).replace("The goal is", "Our goal is")
+    cell["source"] = src(cell).replace("The goal is", "Our goal is")
     (tmp_path / "notebooks" / NOTEBOOKS[0].name).write_text(json.dumps(nb))
     problems = translation_problems(tmp_path)
     assert problems == [f"i18n/ko/{NOTEBOOKS[0].stem}.md: cell cell-11 changed in English since it was translated "
-                        f"(update the text, then its fingerprint to en:{fingerprint(text(cell))})"]
+                        f"(update the text, then its fingerprint to en:{fingerprint(src(cell))})"]
     with pytest.raises(LabError, match="1 translation\\(s\\) need work, nothing was written"):
         build(tmp_path)
     assert not (tmp_path / "exercises").exists()
@@ -162,7 +150,7 @@ def korean():
 
 def test_checks_answer_in_korean_in_the_korean_exercise_notebook(korean):
     nb = load(ROOT / "ko" / "exercises" / NOTEBOOKS[0].name)
-    loop = text(next(c for c in nb["cells"] if c["id"] == "cell-10"))
+    loop = src(next(c for c in nb["cells"] if c["id"] == "cell-10"))
     answer = ("W = torch.rand(1, requires_grad=True, device=device)\nb = torch.rand(1, requires_grad=True, "
               "device=device)\noptimizer = optim.SGD([W, b], lr=0.01)\nfor epoch in range(slide_epochs):\n"
               "    cost = loss_fn(X * W + b, y)\n    cost.backward()\n    optimizer.step()\n")

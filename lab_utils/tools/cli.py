@@ -199,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
             p.add_argument("--timeout", type=float, default=None, help="seconds before a run is stopped")
 
+    def parallel(p: argparse.ArgumentParser) -> None:
+        # sweep and grade share one executor (runner.run_many): here on threads, or on a Dask cluster
+        p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel runs (default: cores)")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of here")
+
     p = sub.add_parser("params", help="list a notebook's parameters with types, defaults and help")
     common(p, params=False)
     p.set_defaults(func=cmd_params)
@@ -209,13 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sweep", help="run a grid of parameters (-p lr 0.1,0.5 -p seed 0..9) in parallel")
     common(p)
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel runs (default: cores)")
+    parallel(p)
     p.add_argument("--resume", action="store_true", help="skip runs that already finished ok in --out")
     p.add_argument("--columns", help="result columns to show, comma-separated (default: all scalars)")
     p.add_argument("--plot", metavar="METRIC", help="save a plot of METRIC against --plot-x")
     p.add_argument("--plot-x", metavar="PARAM", help="the swept parameter on the plot's x axis")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of here")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("run-all", help="execute every notebook of a folder with its defaults and summarize")
@@ -247,12 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="grades.csv", help="the CSV to write (default: grades.csv; executed copies "
                                                       "go to the folder of the same name)")
     p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter for every run")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel runs (default: cores)")
+    parallel(p)
     p.add_argument("--timeout", type=float, default=300, help="seconds before a submission is stopped (default 300)")
     p.add_argument("--resume", action="store_true", help="skip submissions already graded in --out")
     p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of here")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("site", help="build the course web site from the notebooks' stored outputs (no execution)")

@@ -227,10 +227,12 @@ def compare_results(stored: Mapping[str, Any], fresh: Mapping[str, Any], prefix:
     return problems
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _compare_value(name: str, want: Any, got: Any) -> list[str]:
-    number = (int, float)
-    if isinstance(want, number) and isinstance(got, number) and not isinstance(want, bool) \
-            and not isinstance(got, bool):
+    if _is_number(want) and _is_number(got):
         if abs(got - want) <= RESULT_ATOL + RESULT_RTOL * abs(want):
             return []
         return [f"{name}: {got:.4g}, stored {want:.4g} (allowed {RESULT_RTOL:.0%} + {RESULT_ATOL:g})"]
