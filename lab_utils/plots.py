@@ -119,9 +119,10 @@ def loss_surface_figure(
 def _model_input_check(model: Callable[[torch.Tensor], torch.Tensor]) -> torch.device:
     params = list(model.parameters()) if hasattr(model, "parameters") else []
     device = params[0].device if params else torch.device("cpu")
-    first = next((m for m in model.modules() if hasattr(m, "in_features")), None) if hasattr(model, "modules") else None
-    if first is not None and first.in_features != 2:
-        raise LabError(f"the model takes {first.in_features} inputs; a decision boundary needs a model of 2 inputs")
+    # Any layer may come first in the module's registration order: the model fits if one of its layers takes 2.
+    sizes = [m.in_features for m in model.modules() if hasattr(m, "in_features")] if hasattr(model, "modules") else []
+    if sizes and 2 not in sizes:
+        raise LabError(f"the model takes {sizes[0]} inputs; a decision boundary needs a model of 2 inputs")
     return device
 
 

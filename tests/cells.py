@@ -54,11 +54,12 @@ def run(nb: dict, cell_ids: list[str], replace: dict[str, str] | None = None,
         params: dict | None = None) -> tuple[str, dict]:
     """Execute the cells in order in one namespace; `replace` gives some cells new code and `params` overrides
     values right after the parameters cell. Returns (stdout, namespace)."""
-    ns: dict = {"__name__": "__main__"}
+    ns: dict = {"__name__": "__main__", "In": [""]}  # In: each cell's source, as IPython keeps it (checks read it)
     out = io.StringIO()
     for cid in cell_ids:
         code = replace[cid] if replace and cid in replace else source(nb, cid)
         code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith("%"))
+        ns["In"].append(code)
         with contextlib.redirect_stdout(out):
             try:
                 exec(compile(code, f"<cell {cid}>", "exec"), ns)

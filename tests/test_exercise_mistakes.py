@@ -1,28 +1,72 @@
-"""Each typical mistake, written into a copy of an exercise notebook, is caught by its check with its own hint.
+"""A catalogue of student answers, each written into a copy of an exercise notebook and checked as a student would:
+every mistake must be named with its cause (the verdict's stable id, not only ❌), every correct-but-different
+answer must pass, and where the later cells use the answer (the classes, train_on_logits) they must still run.
 
-The cells run in this process (tests/cells.py): the data and setup cells, the exercise cell with the mistake in
-place of its placeholder, and the check cell. The check's one printed line is what a student would see.
+The cells run in this process (tests/cells.py): the data and setup cells, the exercise cell with the answer in
+place of its placeholder, and the check cell.
 """
 
+import json
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
 import pytest
 
-from lab_utils.exercises import core
+from lab_utils.exercises import core, verdicts
 
-from .cells import exercise, filled, run
+from .cells import code_cells, exercise, filled, run
 
-SETUP = {
-    "01_linear_regression": ["cell-04", "cell-05", "cell-06", "cell-08"],
-    "02_logistic_regression": ["cell-04", "cell-05", "cell-06", "cell-15", "cell-16"],
-    "03_multilayer_perceptron": ["cell-04", "cell-05", "cell-06", "cell-08"],
+NB1, NB2, NB3 = "01_linear_regression", "02_logistic_regression", "03_multilayer_perceptron"
+# exercise cell -> (notebook, cells before it, its check cell, exercise id)
+EXERCISES = {
+    "cell-10": (NB1, ["cell-04", "cell-05", "cell-06", "cell-08"], "check-01-loop", "01-loop"),
+    "cell-18": (NB1, ["cell-04", "cell-05", "cell-06", "cell-08", "cell-10", "cell-14"], "check-01-gradients",
+                "01-gradients"),
+    "cell-24": (NB1, ["cell-04", "cell-05", "cell-06", "cell-08", "cell-10", "cell-14"], "check-01-module",
+                "01-module"),
+    "ex-sigmoid": (NB2, ["cell-04", "cell-05", "cell-06"], "check-02-sigmoid", "02-sigmoid"),
+    "ex-bce": (NB2, ["cell-04", "cell-05", "cell-06"], "check-02-bce", "02-bce"),
+    "cell-32": (NB2, ["cell-04", "cell-05", "cell-06", "cell-15", "cell-16"], "check-02-logits", "02-logits"),
+    "cell-15": (NB3, ["cell-04", "cell-05", "cell-06", "cell-08"], "check-03-mlp", "03-mlp"),
+    "ex-forward": (NB3, ["cell-04", "cell-05", "cell-06", "cell-08", "cell-15", "check-03-mlp", "cell-16"],
+                   "check-03-forward", "03-forward"),
+    "ex-config": (NB3, ["cell-04", "cell-05", "cell-06", "cell-08"], "check-03-config", "03-config"),
 }
+SMALL = {NB1: {}, NB2: {"epochs": 300}, NB3: {"epochs": 300, "n_models": 20, "grid_models": 10, "grid_epochs": 100}}
 
 
-def check_line(name: str, cells: list[str], cell_id: str, *answers: str, params: dict | None = None) -> str:
+@dataclass
+class Case:
+    cell: str
+    answers: tuple
+    cause: str  # the verdict's cause id; "ok" for a correct answer
+    edit: tuple = ()  # (old, new) replacements in the filled cell, for mistakes outside the placeholders
+
+
+def check(case: Case, rest: bool | list[str] = False) -> tuple[core.Outcome, str]:
+    """Run the exercise with the answer, then its check (and with rest, the whole notebook); the outcome. The
+    probe's record, written as JSON and read back, must give the same verdict (it is plain data)."""
+    name, before, check_cell, exercise_id = EXERCISES[case.cell]
     nb = exercise(name)
-    out, _ = run(nb, SETUP[name] + cells, {cell_id: filled(nb, cell_id, *answers)}, params)
-    lines = [ln for ln in out.splitlines() if ln.startswith(tuple(core.MARK.values()))]
-    assert len(lines) == sum(c.startswith("check-") for c in cells), out  # one line per check
-    return lines[-1]
+    code = filled(nb, case.cell, *case.answers)
+    for old, new in case.edit:
+        assert old in code, (old, code)
+        code = code.replace(old, new)
+    cells = [*before, case.cell, check_cell]
+    if rest is True:  # the whole notebook but the Colab install and the widget
+        cells = [c["id"] for c in code_cells(nb) if c["id"] != "playground"
+                 and "colab-install" not in c["metadata"].get("tags", [])]
+    elif rest:  # the cells that use the answer, and those they need
+        cells = [*before, *rest[:-1], case.cell, check_cell, rest[-1]]
+    out, _ = run(nb, cells, {case.cell: code}, SMALL[name] if rest or name == NB3 else None)
+    plt.close("all")
+    result = core.outcome(exercise_id)
+    if exercise_id != "03-config":  # its verdict trains 500 networks: judged once is enough
+        again = core.judge(verdicts()[exercise_id], json.loads(json.dumps(core.record(exercise_id))))
+        assert (again.status, again.cause) == (result.status, result.cause)
+    lines = [ln for ln in out.splitlines() if ln.startswith(core.MARK[result.status] + " Exercise")]
+    assert lines, out
+    return result, out
 
 
 LOOP = """\
@@ -36,138 +80,292 @@ for epoch in range(slide_epochs):
     cost.backward()
     optimizer.step()
 """
-GRADS = ["cell-10", "cell-14", "cell-18", "check-01-gradients"]
 
 
-def loop_line(code: str) -> str:
-    return check_line("01_linear_regression", ["cell-10", "check-01-loop"], "cell-10", code)
+def loop(old: str = "", new: str = "") -> tuple:
+    assert old in LOOP
+    return (LOOP.replace(old, new) if old else LOOP,)
 
 
-def test_the_lecture_loop_passes():
-    assert loop_line(LOOP).startswith("✅ Exercise 1 (the training loop): passed — W = 0.657, b = 0.770")
+GRAD = "dW = 2 / n * (X * (y_hat - y)).sum()\ndb = 2 / n * (y_hat - y).sum()"
+MODULE = ("self.linear = nn.Linear(x_in, x_out)", "return self.linear(x)")
+LOGITS = """\
+logits = model.linear(X)
+cost = loss_fn(logits, y)
+optimizer.zero_grad()
+cost.backward()
+optimizer.step()"""
+MLP_INIT = "self.linear1 = nn.Linear(2, hidden)\nself.linear2 = nn.Linear(hidden, 1)\nself.output = nn.Sigmoid()"
+MLP_FWD = "z1 = self.linear1(x)\na1 = self.activation(z1)\nz2 = self.linear2(a1)\na2 = self.output(z2)\nreturn a2"
+FWD = "z1 = X @ W1.T + b1\nh = model.activation(z1)\nz2 = h @ w2.T + b2"
 
 
-def test_forgetting_zero_grad_is_named():
-    line = loop_line(LOOP.replace("    optimizer.zero_grad()\n", ""))
-    assert line.startswith("❌") and "the gradients accumulate" in line and "zero_grad()" in line
+def logits(old: str = "", new: str = "") -> tuple:
+    assert old in LOGITS
+    return (LOGITS.replace(old, new) if old else LOGITS,)
 
 
-def test_a_loop_that_never_updates_the_weights_is_named():
-    line = loop_line(LOOP.replace("    optimizer.step()\n", ""))
-    assert line.startswith("❌") and "never updates the weights: call optimizer.step()" in line
+MISTAKES = [
+    # 01, exercise 1: the training loop
+    Case("cell-10", loop("    optimizer.zero_grad()\n"), "loop.no-zero-grad"),
+    Case("cell-10", loop("    optimizer.step()\n"), "loop.no-step"),
+    Case("cell-10", loop("    cost.backward()\n"), "loop.no-backward"),
+    Case("cell-10", loop("torch.rand(1, requires_grad=True, device=device)", "torch.rand(1, device=device)"),
+         "loop.no-requires-grad"),
+    Case("cell-10", loop("loss_fn(y_hat, y)", "((y_hat - y) ** 2).sum()"), "loop.sum"),
+    Case("cell-10", loop("loss_fn(y_hat, y)", "(y_hat - y).abs().mean()"), "loop.cost"),
+    Case("cell-10", loop("torch.rand(1, requires_grad=True, device=device)",
+                         "torch.rand(1, dtype=torch.float64, requires_grad=True, device=device)"), "loop.dtype"),
+    Case("cell-10", loop("    optimizer.zero_grad()\n    cost.backward()\n",
+                         "    cost.backward()\n    optimizer.zero_grad()\n"), "loop.zero-grad-order"),
+    Case("cell-10", loop("lr=0.01", "lr=0.1"), "loop.lr"),
+    Case("cell-10", loop("lr=0.01", "lr=1.0"), "loop.diverged"),
+    Case("cell-10", loop("range(slide_epochs)", "range(slide_epochs + 1)"), "loop.epochs"),
+    Case("cell-10", loop("range(slide_epochs)", "range(1, slide_epochs)"), "loop.epochs"),
+    Case("cell-10", loop("optim.SGD([W, b], lr=0.01)", "optim.Adam([W, b], lr=0.01)"), "loop.optimizer"),
+    Case("cell-10", loop("lr=0.01)", "lr=0.01, momentum=0.9)"), "loop.momentum"),
+    Case("cell-10", loop("lr=0.01)", "lr=0.01, weight_decay=0.1)"), "loop.weight-decay"),
+    Case("cell-10", loop("optim.SGD([W, b]", "optim.SGD([W]"), "loop.param-missing"),
+    Case("cell-10", ("optimizer = None\nfor epoch in range(slide_epochs):\n"
+                     "    W = torch.rand(1, requires_grad=True, device=device)\n"
+                     "    b = torch.rand(1, requires_grad=True, device=device)\n"
+                     "    optimizer = optim.SGD([W, b], lr=0.01)\n    cost = loss_fn(X * W + b, y)\n"
+                     "    optimizer.zero_grad()\n    cost.backward()\n    optimizer.step()\n",), "loop.init-in-loop"),
+    Case("cell-10", loop("    y_hat = X * W + b\n", "    with torch.no_grad():\n        y_hat = X * W + b\n"),
+         "loop.graph-cut"),
+    Case("cell-10", loop("loss_fn(y_hat, y)", "loss_fn(y_hat.detach(), y)"), "loop.graph-cut"),
+    Case("cell-10", loop("    optimizer.step()\n", "    optimiser.step()\n"), "error"),
+    Case("cell-10", loop("torch.rand(1, requires_grad=True, device=device)\nb",
+                         "torch.rand(3, requires_grad=True, device=device)\nb"), "loop.shape"),
+    Case("cell-10", loop("    optimizer.step()\n", "    with torch.no_grad():\n        W = W - 0.01 * W.grad\n"
+                         "        b = b - 0.01 * b.grad\n"), "loop.no-requires-grad"),
+    # 01, exercise 2: the gradients by hand
+    Case("cell-18", ("dW = (X * (y_hat - y)).sum()\ndb = (y_hat - y).sum()",), "grad.no-2-over-n"),
+    Case("cell-18", ("dW = (X * (y_hat - y)).mean()\ndb = (y_hat - y).mean()",), "grad.no-2"),
+    Case("cell-18", ("dW = 2 * (X * (y_hat - y)).sum()\ndb = 2 * (y_hat - y).sum()",), "grad.sum"),
+    Case("cell-18", ("dW = 2 / n * (X * (y - y_hat)).sum()\ndb = 2 / n * (y - y_hat).sum()",), "grad.sign"),
+    Case("cell-18", ("dW = 2 / n * (X * (y_hat - y.view(-1))).sum()\ndb = 2 / n * (y_hat - y.view(-1)).sum()",),
+         "grad.broadcast"),
+    Case("cell-18", ("db = 2 / n * (X * (y_hat - y)).sum()\ndW = 2 / n * (y_hat - y).sum()",), "grad.swapped"),
+    Case("cell-18", ("dW = 2 / n * (y_hat - y).sum()\ndb = 2 / n * (y_hat - y).sum()",), "grad.no-x"),
+    Case("cell-18", ("dW = W.grad.clone()\ndb = b.grad.clone()",), "grad.copied"),
+    Case("cell-18", ("dW = 2 / 3 * (X * (y_hat - y)).sum()\ndb = 2 / 3 * (y_hat - y).sum()",), "grad.hard-coded-n"),
+    Case("cell-18", ("dW = torch.tensor(-1.62872)\ndb = torch.tensor(-0.47853)",), "grad.other-data"),
+    Case("cell-18", ("dW = 2 / n * X * (y_hat - y)\ndb = 2 / n * (y_hat - y)",), "shape"),
+    Case("cell-18", ("dW = 2 / n * (X * (y_hat - y)).sum()\ndb = 2 / n * (y_hat - Y).sum()",), "error"),
+    # 01, exercise 3: the nn.Module class
+    Case("cell-24", MODULE, "module.no-super", edit=(("        super().__init__()\n", ""),)),
+    Case("cell-24", ("self.linear = nn.Linear", "return self.linear(x)"), "module.class-not-instance"),
+    Case("cell-24", ("self.linear = nn.Linear(x_out, x_in)", "return self.linear(x)"), "module.swapped"),
+    Case("cell-24", ("self.linear = nn.Linear(1, 1)", "return self.linear(x)"), "module.hard-coded-sizes"),
+    Case("cell-24", ("self.linear = nn.Linear(x_in, x_out, bias=False)", "return self.linear(x)"),
+         "module.no-bias"),
+    Case("cell-24", (MODULE[0], "return torch.sigmoid(self.linear(x))"), "module.activation"),
+    Case("cell-24", (MODULE[0], "return self.linear"), "module.returns-layer"),
+    Case("cell-24", (MODULE[0], "self.linear(x)"), "module.no-return"),
+    Case("cell-24", (MODULE[0], "return x @ self.linear.weight + self.linear.bias"), "module.weight-orientation"),
+    Case("cell-24", ("self.linear = None\nself.fc = nn.Linear(x_in, x_out)", "return self.fc(x)"),
+         "module.layer-name"),
+    Case("cell-24", (MODULE[0], "return nn.Linear(self.linear.in_features, self.linear.out_features)(x)"),
+         "module.new-layer"),
+    Case("cell-24", (MODULE[0], "with torch.no_grad():\n    return self.linear(x)"), "module.no-graph"),
+    # 02, exercise 1: the sigmoid and its derivative
+    Case("ex-sigmoid", ("return 1 / (1 + torch.exp(z))",), "sig.sign"),
+    Case("ex-sigmoid", ("return torch.tanh(z)",), "sig.tanh"),
+    Case("ex-sigmoid", ("return 1 / (1 - torch.exp(-z))",), "sig.minus-in-denominator"),
+    Case("ex-sigmoid", ("return 1 + torch.exp(-z)",), "sig.reciprocal"),
+    Case("ex-sigmoid", ("return 1 / (1 + np.exp(-z))",), "sig.numpy",
+         edit=(("def sigmoid(z):", "import numpy as np\n\n\ndef sigmoid(z):"),)),
+    Case("ex-sigmoid", ("return 1 / (1 + math.exp(-z))",), "sig.error"),
+    Case("ex-sigmoid", ("z.neg_()\nreturn 1 / (1 + torch.exp(z))",), "sig.in-place"),
+    Case("ex-sigmoid", ("return torch.exp(z) / (1 + torch.exp(z))",), "sig.overflow"),
+    Case("ex-sigmoid", ("return torch.tensor((1 / (1 + torch.exp(-z))).tolist())",), "sig.no-graph"),
+    Case("ex-sigmoid", ("1 / (1 + torch.exp(-z))",), "sig.no-return"),
+    Case("ex-sigmoid", ("return 1 / (1 + torch.exp(-z))", "s = sigmoid(z)\nreturn z * (1 - z)"), "dsig.of-z"),
+    Case("ex-sigmoid", ("return 1 / (1 + torch.exp(-z))", "s = sigmoid(z)\nreturn s * (1 + s)"), "dsig.sign"),
+    Case("ex-sigmoid", ("return 1 / (1 + torch.exp(-z))", "s = sigmoid(z)\nreturn 1 - torch.tanh(z) ** 2"),
+         "dsig.tanh"),
+    Case("ex-sigmoid", ("return 1 / (1 + torch.exp(-z))", "s = sigmoid(z)\nreturn 1 - s ** 2"), "dsig.square"),
+    Case("ex-sigmoid", ("return 1 / (1 + torch.exp(-z))", "s = sigmoid(z)\nreturn s"), "dsig.sigmoid"),
+    # 02, exercise 2: binary cross-entropy by hand
+    Case("ex-bce", ("return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).sum()",), "bce.sum"),
+    Case("ex-bce", ("return (y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).mean()",), "bce.sign"),
+    Case("ex-bce", ("return -(y.view(-1) * torch.log(y_hat) + (1 - y.view(-1)) * torch.log(1 - y_hat)).mean()",),
+         "bce.broadcast"),
+    Case("ex-bce", ("return -(y * torch.log(y_hat)).mean()",), "bce.only-positive"),
+    Case("ex-bce", ("return -((1 - y) * torch.log(1 - y_hat)).mean()",), "bce.only-negative"),
+    Case("ex-bce", ("return -(y * torch.log10(y_hat) + (1 - y) * torch.log10(1 - y_hat)).mean()",), "bce.log10"),
+    Case("ex-bce", ("return -(y * torch.log(1 - y_hat) + (1 - y) * torch.log(y_hat)).mean()",),
+         "bce.swapped-terms"),
+    Case("ex-bce", ("return -(y_hat * torch.log(y) + (1 - y_hat) * torch.log(1 - y)).mean()",),
+         "bce.log-of-targets"),
+    Case("ex-bce", ("return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).mean().item()",), "bce.item"),
+    Case("ex-bce", ("return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).sum() / 4",),
+         "bce.hard-coded-n"),
+    Case("ex-bce", ("return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat))",), "bce.not-averaged"),
+    Case("ex-bce", ("return -(y * y_hat.log_() + (1 - y) * torch.log(1 - y_hat.exp())).mean()",), "bce.in-place"),
+    Case("ex-bce", ("return nn.BCELoss()(y_hat, y.view(-1))",), "bce.error"),
+    # 02, exercise 3: training on logits
+    Case("cell-32", logits("model.linear(X)", "model(X)"), "logits.sigmoid-first"),
+    Case("cell-32", logits("optimizer.zero_grad()\n"), "logits.no-zero-grad"),
+    Case("cell-32", logits("\noptimizer.step()"), "logits.no-step"),
+    Case("cell-32", logits("\ncost.backward()"), "logits.no-backward"),
+    Case("cell-32", logits("optimizer.zero_grad()\ncost.backward()", "cost.backward()\noptimizer.zero_grad()"),
+         "logits.zero-grad-order"),
+    Case("cell-32", logits("logits = model.linear(X)", "with torch.no_grad():\n    logits = model.linear(X)"),
+         "logits.graph-cut"),
+    Case("cell-32", logits("cost = loss_fn(logits, y)", "cost = nn.BCELoss()(torch.sigmoid(logits), y)"),
+         "logits.bce-on-sigmoid"),
+    Case("cell-32", logits("optimizer.zero_grad()", "optimizer = optim.SGD(model.parameters(), lr=0.1)\n"
+                           "optimizer.zero_grad()"), "logits.lr"),
+    Case("cell-32", logits("optimizer.zero_grad()", "optimizer = optim.Adam(model.parameters(), lr=lr)\n"
+                           "optimizer.zero_grad()"), "logits.optimizer"),
+    Case("cell-32", logits("cost = loss_fn(logits, y)", "cost = loss_fn(logits, torch.tensor([[0.0], [0.0], "
+                           "[0.0], [1.0]]))"), "logits.global-data"),
+    # 03, exercise 1: the MultiLayerPerceptron class
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("a2 = self.output(z2)", "a2 = z2")), "mlp.no-output-sigmoid"),
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("a1 = self.activation(z1)", "a1 = z1")), "mlp.no-hidden-activation"),
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("self.activation(z1)", "torch.sigmoid(z1)")),
+         "mlp.ignores-activation"),
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("self.output(z2)", "self.activation(z2)")), "mlp.output-activation"),
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("self.activation(z1)", "self.activation(self.activation(z1))")),
+         "mlp.activation-twice"),
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("self.output(z2)", "torch.sigmoid(self.output(z2))")),
+         "mlp.sigmoid-twice"),
+    Case("cell-15", (MLP_INIT.replace("nn.Sigmoid()", "nn.Softmax(dim=1)"), MLP_FWD), "mlp.softmax"),
+    Case("cell-15", (MLP_INIT.replace("nn.Sigmoid()", "nn.Sigmoid"), MLP_FWD), "mlp.class-not-instance"),
+    Case("cell-15", (MLP_INIT.replace("nn.Linear(hidden, 1)", "nn.Linear(hidden, 1, bias=False)"), MLP_FWD),
+         "mlp.no-bias"),
+    Case("cell-15", (MLP_INIT.replace("hidden", "3"), MLP_FWD), "mlp.hard-coded-hidden"),
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("self.linear2(a1)", "nn.Linear(a1.shape[1], 1)(a1)")),
+         "mlp.new-layer"),
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("self.linear2(a1)", "self.linear2(x)")), "mlp.wiring"),
+    Case("cell-15", (MLP_INIT, MLP_FWD.replace("z1 = self.linear1(x)", "z1 = self.linear1(x).detach()")),
+         "mlp.no-graph"),
+    Case("cell-15", (MLP_INIT.replace("nn.Linear(2, hidden)", "nn.Linear(2, hidden).double()"), MLP_FWD), "error"),
+    # 03, exercise 2: the forward pass by hand
+    Case("ex-forward", (FWD.replace(" + b1", ""),), "fwd.no-b1"),
+    Case("ex-forward", (FWD.replace("W1.T", "W1"),), "error"),
+    Case("ex-forward", (FWD.replace("model.activation(z1)", "z1"),), "fwd.no-activation"),
+    Case("ex-forward", (FWD.replace("h @ w2.T + b2", "torch.sigmoid(h @ w2.T + b2)"),), "fwd.sigmoid-on-z2"),
+    Case("ex-forward", (FWD.replace(" + b2", ""),), "fwd.no-b2"),
+    Case("ex-forward", (FWD.replace("h @ w2.T", "z1 @ w2.T"),), "fwd.z2-from-z1"),
+    Case("ex-forward", (FWD.replace("X @ W1.T + b1", "model.linear1(X)"),), "fwd.calls-layers"),
+    Case("ex-forward", (FWD.replace("h @ w2.T + b2", "h @ w2[0] + b2"),), "fwd.shape"),
+    Case("ex-forward", (FWD.replace("h @ w2.T + b2", "h.sum(1, keepdim=True)"),), "fwd.wrong"),
+    # 03, exercise 3: a configuration that works on 99 % of seeds
+    Case("ex-config", ('my_hidden = 3\nmy_optimizer = 5\nmy_lr = 5.0',), "config.optimizer"),
+    Case("ex-config", ('my_hidden = 64\nmy_optimizer = "sgd"\nmy_lr = 5.0',), "config.unreliable"),
+    Case("ex-config", ('my_hidden = "3"\nmy_optimizer = "sgd"\nmy_lr = 5.0',), "config.hidden"),
+    Case("ex-config", ('my_hidden = 3\nmy_optimizer = "rmsprop"\nmy_lr = 5.0',), "config.optimizer"),
+    Case("ex-config", ('my_hidden = 3\nmy_optimizer = "sgd"\nmy_lr = -1',), "config.lr"),
+    Case("ex-config", ('my_hidden = 3\nmy_optimizer = "sgd"\nmy_lr = 5.0 +',), "error"),
+]
+
+CORRECT = [
+    # the loop: any start, any equivalent way of writing it
+    Case("cell-10", ("b = torch.rand(1, requires_grad=True, device=device)\n"
+                     "W = torch.rand(1, requires_grad=True, device=device)\n" + LOOP.split("\n", 2)[2],), "ok"),
+    Case("cell-10", loop("torch.rand(1, requires_grad=True, device=device)\nb = torch.rand",
+                         "torch.randn(1, requires_grad=True, device=device)\nb = torch.randn"), "ok"),
+    Case("cell-10", (LOOP.replace("W = torch.rand(1, requires_grad=True, device=device)",
+                                  "W = torch.rand(1, 1, requires_grad=True, device=device)")
+                .replace("X * W", "X @ W"),),
+         "ok"),
+    Case("cell-10", loop("    optimizer.zero_grad()\n", "    optimizer.zero_grad(set_to_none=False)\n"), "ok"),
+    Case("cell-10", loop("loss_fn(y_hat, y)", "nn.MSELoss()(y_hat, y)"), "ok"),
+    Case("cell-10", loop("torch.rand(1, requires_grad=True, device=device)\nb = torch.rand",
+                         "torch.zeros(1, requires_grad=True, device=device)\nb = torch.zeros"), "ok"),
+    Case("cell-10", loop("    optimizer.zero_grad()\n    cost.backward()\n    optimizer.step()\n",
+                         "    cost.backward()\n    optimizer.step()\n    optimizer.zero_grad()\n"), "ok"),
+    # the gradients
+    Case("cell-18", ("dW = 2 * ((y_hat - y) * X).mean()\ndb = 2 * (y_hat - y).mean()",), "ok"),
+    Case("cell-18", ("dW = (X.T @ (y_hat - y)) * 2 / n\ndb = (y_hat - y).sum() * 2 / n",), "ok"),
+    Case("cell-18", ("dW = (2 / n * (X * (y_hat - y)).sum()).item()\ndb = (2 / n * (y_hat - y).sum()).item()",),
+         "ok"),
+    # the module class
+    Case("cell-24", (MODULE[0], "return torch.nn.functional.linear(x, self.linear.weight, self.linear.bias)"), "ok"),
+    Case("cell-24", (MODULE[0], "return x @ self.linear.weight.T + self.linear.bias"), "ok"),
+    # the sigmoid and bce
+    Case("ex-sigmoid", ("return torch.sigmoid(z)", "s = sigmoid(z)\nreturn s - s ** 2"), "ok"),
+    Case("ex-sigmoid", ("return 0.5 * (1 + torch.tanh(z / 2))", "s = torch.sigmoid(z)\nreturn s * (1 - s)"), "ok"),
+    Case("ex-sigmoid", ("return torch.exp(-z).add(1).reciprocal()", "s = sigmoid(z)\nreturn s * (1 - s)"), "ok"),
+    Case("ex-bce", ("return nn.BCELoss()(y_hat, y)",), "ok"),
+    Case("ex-bce", ("return -torch.mean(y * torch.log(y_hat + 1e-8) + (1 - y) * torch.log(1 - y_hat + 1e-8))",),
+         "ok"),
+    Case("ex-bce", ("return torch.nn.functional.binary_cross_entropy(y_hat, y)",), "ok"),
+    # training on logits
+    Case("cell-32", logits("optimizer.zero_grad()", "model.zero_grad()"), "ok"),
+    Case("cell-32", logits("model.linear(X)", "X @ model.linear.weight.T + model.linear.bias"), "ok"),
+    # the MLP class: other layer names, other registration order, functional forms
+    Case("cell-15", ("self.linear2 = nn.Linear(hidden, 1)\nself.linear1 = nn.Linear(2, hidden)\n"
+                     "self.output = nn.Sigmoid()", MLP_FWD), "ok"),
+    Case("cell-15", ("self.linear1 = None\nself.linear2 = None\nself.output = None\n"
+                     "self.fc1 = nn.Linear(2, hidden)\nself.fc2 = nn.Linear(hidden, 1)",
+                     "return torch.sigmoid(self.fc2(self.activation(self.fc1(x))))"), "ok",
+         edit=(("        self.linear1 = None\n        self.linear2 = None\n        self.output = None\n", ""),)),
+    Case("cell-15", (MLP_INIT, "import torch.nn.functional as F\nz1 = F.linear(x, self.linear1.weight, "
+                     "self.linear1.bias)\nreturn torch.sigmoid(self.linear2(self.activation(z1)))"), "ok"),
+    # the forward pass by hand, the configuration
+    Case("ex-forward", ("z1 = torch.matmul(X, W1.t()) + b1\nh = model.activation(z1)\n"
+                        "z2 = torch.matmul(h, w2.t()) + b2",),
+         "ok"),
+    Case("ex-forward", ("z1 = torch.nn.functional.linear(X, W1, b1)\nh = model.activation(z1)\n"
+                        "z2 = torch.nn.functional.linear(h, w2, b2)",), "ok"),
+    Case("ex-config", ('my_hidden = 3\nmy_optimizer = "SGD"\nmy_lr = 5.0',), "ok"),
+]
+# Exercises whose answer later cells use: the whole notebook runs after them (True), or the cells that call the
+# answer (the last one) after those it needs.
+LATER_CELLS_USE = {"cell-24": True, "cell-15": True, "cell-32": ["cell-18", "cell-20", "logits-run"]}
 
 
-def test_missing_requires_grad_is_named():
-    line = loop_line(LOOP.replace("torch.rand(1, requires_grad=True, device=device)", "torch.rand(1, device=device)"))
-    assert line.startswith("❌") and "W has no requires_grad" in line and "requires_grad=True" in line
+def _id(case: Case) -> str:
+    return f"{case.cell}:{case.cause}"
 
 
-def test_a_sum_instead_of_the_mean_in_the_loop_is_named():
-    line = loop_line(LOOP.replace("loss_fn(y_hat, y)", "((y_hat - y) ** 2).sum()"))
-    assert line.startswith("❌") and "the cost is a sum over the samples, not the mean" in line
+@pytest.mark.parametrize("case", MISTAKES, ids=_id)
+def test_a_mistake_is_named_with_its_cause(case):
+    result, out = check(case)
+    assert (result.status, result.cause) == (core.FAILED, case.cause), (result, out)
+    assert "Traceback" not in out
 
 
-def test_wrong_dtype_in_the_loop_is_named():
-    line = loop_line(LOOP.replace("torch.rand(1, requires_grad=True, device=device)",
-                                  "torch.rand(1, dtype=torch.float64, requires_grad=True, device=device)"))
-    assert line.startswith("❌") and "wrong dtype" in line
+@pytest.mark.parametrize("case", CORRECT, ids=lambda c: f"{c.cell}:{CORRECT.index(c)}")
+def test_a_correct_answer_passes_and_the_notebook_runs_on(case):
+    result, out = check(case, rest=LATER_CELLS_USE.get(case.cell, False))
+    assert result.status == core.PASSED, (result, out)
+    assert " raised " not in out, out  # no later cell failed
 
 
-def test_missing_factor_2_over_n_is_named():
-    line = check_line("01_linear_regression", GRADS, "cell-18",
-                      "dW = (X * (y_hat - y)).sum()\ndb = (y_hat - y).sum()")
-    assert line.startswith("❌ Exercise 2") and "the factor 2/n is missing" in line
+def test_the_catalogue_is_large_enough():
+    by_exercise = {cell: sum(c.cell == cell for c in MISTAKES) for cell in EXERCISES}
+    assert min(by_exercise.values()) >= 6, by_exercise
+    assert len(MISTAKES) >= 54 and len(CORRECT) >= 15
+    assert len({(c.cell, c.cause) for c in MISTAKES}) >= 54  # distinct causes, not one cause many times
 
 
-def test_sum_instead_of_mean_in_the_gradient_is_named():
-    line = check_line("01_linear_regression", GRADS, "cell-18",
-                      "dW = 2 * (X * (y_hat - y)).sum()\ndb = 2 * (y_hat - y).sum()")
-    assert line.startswith("❌") and "a sum instead of the mean: " in line and "divide by n" in line
+def test_a_cell_that_raised_gets_one_line_with_its_line_number():
+    result, out = check(Case("cell-10", loop("    optimizer.step()\n", "    optimiser.step()\n"), "error"))
+    assert "line 15 of your cell (`optimiser.step()`) raised NameError" in result.message, result
 
 
-def test_the_right_gradients_pass():
-    line = check_line("01_linear_regression", GRADS, "cell-18",
-                      "dW = 2 / n * (X * (y_hat - y)).sum()\ndb = 2 / n * (y_hat - y).sum()")
-    assert line.startswith("✅ Exercise 2 (gradients by hand): passed — dW = -1.62872, db = -0.47853")
+def test_the_check_leaves_the_notebook_as_it_was():
+    nb = exercise(NB1)
+    name, before, check_cell, _ = EXERCISES["cell-10"]
+    code = filled(nb, "cell-10", LOOP)
+    out, ns = run(nb, [*before, "cell-10"], {"cell-10": code})
+    import torch
 
-
-def test_module_without_super_init_is_named():
-    nb = exercise("01_linear_regression")
-    code = filled(nb, "cell-24", "self.linear = nn.Linear(x_in, x_out)", "return self.linear(x)")
-    out, ns = run(nb, SETUP["01_linear_regression"] + ["cell-24", "check-01-module"],
-                  {"cell-24": code.replace("        super().__init__()\n", "")})
-    assert "call super().__init__() first" in out and out.count("❌") == 1
-    assert ns["LinearRegression"].__name__ == "_StandIn"  # the rest of the notebook gets a working class
-
-
-def test_target_of_shape_4_against_4_1_is_named():
-    line = check_line("02_logistic_regression", ["ex-bce", "check-02-bce"], "ex-bce",
-                      "return -(y.view(-1) * torch.log(y_hat) + (1 - y.view(-1)) * torch.log(1 - y_hat)).mean()")
-    assert line.startswith("❌ Exercise 2") and "(4,) and (4, 1)" in line
-    line = check_line("02_logistic_regression", ["ex-bce", "check-02-bce"], "ex-bce",
-                      "return nn.BCELoss()(y_hat, y.view(-1))")
-    assert "target shape: the target must have the same shape as y_hat, (4, 1), not (4,)" in line
-
-
-def test_sum_instead_of_mean_in_bce_is_named():
-    line = check_line("02_logistic_regression", ["ex-bce", "check-02-bce"], "ex-bce",
-                      "return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).sum()")
-    assert line.startswith("❌") and "a sum instead of the mean" in line
-
-
-def test_sigmoid_before_bce_with_logits_is_named():
-    line = check_line("02_logistic_regression", ["cell-32", "check-02-logits"], "cell-32", """
-        logits = model(X)
-        cost = loss_fn(logits, y)
-        optimizer.zero_grad()
-        cost.backward()
-        optimizer.step()""")
-    assert line.startswith("❌ Exercise 3") and "a sigmoid is applied before BCEWithLogitsLoss" in line
-
-
-def test_sigmoid_sign_is_named():
-    line = check_line("02_logistic_regression", ["ex-sigmoid", "check-02-sigmoid"], "ex-sigmoid",
-                      "return 1 / (1 + torch.exp(z))")
-    assert line.startswith("❌ Exercise 1") and "the sign in the exponent" in line
-
-
-def test_wrong_dtype_in_the_mlp_is_named():
-    line = check_line("03_multilayer_perceptron", ["cell-15", "check-03-mlp"], "cell-15", """
-        self.linear1 = nn.Linear(2, hidden).double()
-        self.linear2 = nn.Linear(hidden, 1)
-        self.output = nn.Sigmoid()""", "return self.output(self.linear2(self.activation(self.linear1(x))))")
-    assert line.startswith("❌ Exercise 1") and "wrong dtype" in line
-
-
-def test_mlp_without_output_sigmoid_is_named():
-    line = check_line("03_multilayer_perceptron", ["cell-15", "check-03-mlp"], "cell-15",
-                      "self.linear1 = nn.Linear(2, hidden)\nself.linear2 = nn.Linear(hidden, 1)",
-                      "return self.linear2(self.activation(self.linear1(x)))")
-    assert line.startswith("❌ Exercise 1") and "the output has no sigmoid" in line
-
-
-def test_forward_by_hand_without_bias_is_named():
-    line = check_line("03_multilayer_perceptron", ["cell-15", "check-03-mlp", "cell-16", "ex-forward",
-                                                   "check-03-forward"], "ex-forward",
-                      "z1 = X @ W1.T\nh = model.activation(z1)\nz2 = h @ w2.T + b2", params={"epochs": 50})
-    assert line.startswith("❌ Exercise 2") and "the bias b1 is missing" in line
-
-
-def test_an_unreliable_configuration_fails_with_its_rate():
-    line = check_line("03_multilayer_perceptron", ["ex-config", "check-03-config"], "ex-config",
-                      'my_hidden = 2\nmy_optimizer = "adam"\nmy_lr = 0.01')
-    assert line.startswith("❌ Exercise 3") and "of 500 seeds" in line and "needs at least 99 %" in line
-
-
-@pytest.mark.parametrize("value", ["3", 0, 10**9, True])
-def test_a_bad_configuration_value_gets_one_line(value):
-    line = check_line("03_multilayer_perceptron", ["ex-config", "check-03-config"], "ex-config",
-                      f'my_hidden = {value!r}\nmy_optimizer = "sgd"\nmy_lr = 5.0')
-    assert line.startswith("❌") and "my_hidden must be a whole number of hidden units from 1 to 64" in line
+    W, state = ns["W"].detach().clone(), torch.random.get_rng_state()
+    ns["In"].append("check.training_loop(X, y, seed=seed, lr=0.01, epochs=slide_epochs)")
+    exec(ns["In"][-1], ns)
+    assert torch.equal(ns["W"], W) and torch.equal(torch.random.get_rng_state(), state)
+    assert core.outcome("01-loop").status == core.PASSED
 
 
 def test_student_code_that_never_stops_is_cut_off(monkeypatch):
     monkeypatch.setattr(core, "TIME_LIMIT", 0.5)
-    line = check_line("02_logistic_regression", ["ex-bce", "check-02-bce"], "ex-bce",
-                      "while True:\n    pass")
-    assert line.startswith("❌") and "still running after 0.5 s" in line
+    endless = "while True:\n    try:\n        pass\n    except BaseException:\n        pass"
+    result, out = check(Case("ex-bce", (endless,),
+                             "timeout"))
+    assert result.cause == "timeout" and "still running after 0.5 s" in result.message

@@ -1,14 +1,15 @@
-"""What every exercise check shares: one printed line per check, symptoms of common mistakes, the score table.
+"""What every exercise check shares: probe and verdict, one printed line per check, what errors mean, the score table.
 
+A check is a probe, which runs the student's code and records what it did as plain data (lab_utils.exercises.probe),
+and a verdict, which turns that record alone into an outcome: passed, failed with a named cause, or not done yet.
 A check never raises and never hangs: whatever the student's code does (raises, loops, returns nonsense), the
-check prints one line — passed, not done yet, or what is wrong with a hint — and records the outcome for the
-notebook's score table. The `...` left in an exercise cell is what "not done yet" means.
+check prints one line and records the outcome for the notebook's score table. The `...` left in an exercise cell
+is what "not done yet" means.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import math
 import signal
 import threading
@@ -30,15 +31,31 @@ MARK = {PASSED: "✅", FAILED: "❌", NOT_DONE: "⏳", NOT_RUN: "·"}
 
 
 class Fail(Exception):
-    """Raised inside a check: the student's code shows a known mistake (message names it and hints at a fix)."""
+    """Raised by a verdict: the student's code shows a known mistake. `cause` is its stable id (e.g.
+    'loop.zero-grad-order'), the message names it in the student's language and hints at a fix."""
+
+    def __init__(self, message: str, cause: str = "wrong"):
+        super().__init__(message)
+        self.cause = cause
 
 
 class NotDone(Exception):
-    """Raised inside a check: the exercise still holds its `...` placeholder."""
+    """Raised by a verdict: the exercise still holds its `...` placeholder."""
+
+    cause = "not-done"
 
 
 class _TimeUp(BaseException):
     pass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check concluded: status (PASSED, FAILED, NOT_DONE, NOT_RUN), the cause's id, the one-line message."""
+
+    status: str
+    cause: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -50,8 +67,9 @@ class Exercise:
     title: str
 
 
-# Outcomes of the checks run in this kernel: exercise id -> (status, message). A re-run check replaces its entry.
-_outcomes: dict[str, tuple[str, str]] = {}
+# The checks run in this kernel: exercise id -> outcome, and -> the probe's record. A re-run replaces its entry.
+_outcomes: dict[str, Outcome] = {}
+_records: dict[str, dict] = {}
 LANGUAGES = ("en", "ko")
 _settings = {"language": "en"}
 
@@ -99,7 +117,8 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
         raise _TimeUp
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Re-armed every 0.5 s: student code that catches the first interruption (a bare `except:`) gets another.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     try:
         yield
     finally:
@@ -107,94 +126,104 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-# Symptoms in PyTorch's error messages -> the mistake they usually mean, as a hint.
-_SYMPTOMS = [
-    ("does not require grad", N_("a tensor you call backward() through has no requires_grad: create W and b with "
-                              "requires_grad=True (or use nn.Linear, whose parameters have it)")),
+# Symptoms in PyTorch's error messages that mean the same mistake in every exercise -> a hint. What an error means
+# in one exercise (a shape error in a class vs in a loop) is for that exercise's verdict to say.
+SYMPTOMS = [
     ("must have the same dtype", N_("wrong dtype: two tensors mix float32 and float64 (or an integer type); make "
                                  "everything float32 with .float()")),
     ("expected scalar type", N_("wrong dtype: make every tensor float32 with .float()")),
     ("Found dtype", N_("wrong dtype: the targets must be float32 (torch.float), not integers")),
-    ("Using a target size", N_("target shape: the target must have the same shape as y_hat, (4, 1), not (4,)")),
-    ("shapes cannot be multiplied", N_("the layer sizes do not fit: nn.Linear(in_features, out_features) must "
-                                    "take 2 inputs and give 1 output at the end")),
     ("before Module.__init__() call", N_("call super().__init__() first in __init__, before creating layers")),
     ("backward through the graph a second time", N_("compute y_hat and the cost again inside the loop, every epoch")),
     ("'ellipsis'", N_("a value is still the ... placeholder: replace every ... with your code")),
-    ("unexpected keyword argument", N_("the function's arguments differ from the exercise's: keep its signature")),
-    ("positional argument", N_("the function's arguments differ from the exercise's: keep its signature")),
+    ("Can't call numpy() on Tensor that requires grad", N_("numpy cannot follow autograd: use torch functions "
+                                                           "(torch.exp, not np.exp or math.exp)")),
 ]
+ERROR_MEANINGS = {
+    "NameError": N_("a name that is not defined: check its spelling, or run the cells above first"),
+    "SyntaxError": N_("Python cannot read this line: check brackets, colons and indentation"),
+    "IndentationError": N_("the indentation is off: the lines of a block must start in the same column"),
+    "ZeroDivisionError": N_("a division by zero"),
+}
 
 
-def explain(error: BaseException) -> str:
-    """One line naming what an exception from student code most likely means."""
-    if isinstance(error, _TimeUp):
+def explain(error: dict, symptoms: list[tuple[str, str]] = ()) -> str:
+    """One line for an error recorded by a probe: which error, on which line of the student's cell, and what it
+    usually means (the exercise's own `symptoms` first, then the shared ones)."""
+    if error.get("type") == "timeout":
         return tr("your code was still running after {seconds:g} s: is there a loop that never ends?",
-                  seconds=TIME_LIMIT)
-    text = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}".rstrip(": ")
-    for symptom, hint in _SYMPTOMS:
-        if symptom in str(error):
-            return tr("your code raised {error} — {hint}", error=text[:160], hint=tr(hint))
-    return tr("your code raised {error}", error=text[:200])
+                  seconds=error.get("seconds", TIME_LIMIT))
+    text = f"{error.get('type', 'Error')}: {error.get('text', '')}".rstrip(": ")
+    hint = next((tr(h) for s, h in [*symptoms, *SYMPTOMS] if s in error.get("text", "")), None)
+    if hint is None and error.get("type") in ERROR_MEANINGS:
+        hint = tr(ERROR_MEANINGS[error["type"]])
+    where = (tr("line {line} of your cell (`{code}`)", line=error["line"], code=error["code"])
+             if error.get("line") and error.get("code") else tr("your code"))
+    if hint:
+        return tr("{where} raised {error} — {hint}", where=where, error=text[:160], hint=hint)
+    return tr("{where} raised {error}", where=where, error=text[:200])
 
 
-def _record(exercise: Exercise, status: str, message: str) -> None:
-    message = " ".join(message.split())  # one line, whatever a repr of the student's object held
+def _record(exercise: Exercise, result: Outcome) -> None:
+    message = " ".join(result.message.split())  # one line, whatever a repr of the student's object held
     message = message if len(message) <= 400 else message[:399] + "…"
-    _outcomes[exercise.id] = (status, message)
-    print(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[status], number=exercise.number,
+    _outcomes[exercise.id] = Outcome(result.status, result.cause, message)
+    print(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[result.status], number=exercise.number,
              title=tr(exercise.title), message=message))
 
 
-def outcome(exercise_id: str) -> tuple[str, str]:
-    """(status, message) of the last check of an exercise in this kernel; (NOT_RUN, '') if it never ran."""
-    return _outcomes.get(exercise_id, (NOT_RUN, ""))
+def outcome(exercise_id: str) -> Outcome:
+    """The last outcome of an exercise's check in this kernel; NOT_RUN if it never ran."""
+    return _outcomes.get(exercise_id, Outcome(NOT_RUN, "not-run", ""))
 
 
-def check(exercise: Exercise, diagnose: Callable[[], str]) -> None:
-    """Run `diagnose` (returns the pass message, or raises Fail/NotDone), print one line, record the outcome.
+def record(exercise_id: str) -> dict | None:
+    """The record of the last probe of an exercise in this kernel (plain data), or None."""
+    return _records.get(exercise_id)
 
-    Returns nothing, so that a check as the last line of a cell shows only its printed line."""
+
+def judge(verdict: Callable[[dict], str], record: dict) -> Outcome:
+    """Turn a probe's record into an outcome: `verdict` returns the pass message or raises Fail / NotDone."""
+    if (record.get("error") or {}).get("type") == "timeout":
+        return Outcome(FAILED, "timeout", explain(record["error"]))
+    try:
+        message = verdict(record)
+    except NotDone as e:
+        return Outcome(NOT_DONE, NotDone.cause, tr("not done yet") + (f" — {e}" if str(e) else ""))
+    except Fail as e:
+        return Outcome(FAILED, e.cause, str(e))
+    except Exception as e:  # a record the verdict did not foresee (a forged one, say) is a failure, never a crash
+        return Outcome(FAILED, "unreadable", tr("the check could not read what your code did ({error})",
+                                                error=f"{type(e).__name__}: {e}"[:120]))
+    return Outcome(PASSED, "ok", tr("passed") + (f" — {message}" if message else ""))
+
+
+def run_check(exercise: Exercise, probe: Callable[[], dict], verdict: Callable[[dict], str]) -> None:
+    """Probe the student's code (never raises, never hangs), judge the record, print one line, keep both.
+
+    The probe runs student code under the time limit; whatever escapes it is recorded as the probe's error.
+    Returns nothing, so that a check as the last line of a cell shows only its line (see outcome())."""
     try:
         with time_limit():
-            message = diagnose()
-    except NotDone as e:
-        _record(exercise, NOT_DONE, tr("not done yet") + (f" — {e}" if str(e) else ""))
-    except Fail as e:
-        _record(exercise, FAILED, str(e))
+            rec = probe()
     except KeyboardInterrupt:  # the student pressed stop
         raise
+    except _TimeUp:
+        rec = {"error": {"type": "timeout", "seconds": TIME_LIMIT}}
     except BaseException as e:  # student code can raise anything, even SystemExit; the check still answers
-        _record(exercise, FAILED, explain(e))
-    else:
-        _record(exercise, PASSED, tr("passed") + (f" — {message}" if message else ""))
+        from .probe import error_data
+
+        rec = {"error": error_data(e)}
+    _records[exercise.id] = rec
+    _record(exercise, judge(verdict, rec))
 
 
-def lend(exercise: Exercise, diagnose: Callable[[object], str], cls: object, stand_in: type) -> object:
-    """Check a student's class with `diagnose`; return it if it passed, else `stand_in`, a working class lent to
-    the cells after the exercise so that the notebook still runs."""
-    passed = []
+def caller_namespace(depth: int = 2) -> dict:
+    """The globals of the notebook cell that called a check (the kernel's namespace): a check reads the
+    student's names there, so that a cell that failed to define them gets a line, not a NameError."""
+    import sys
 
-    def run() -> str:
-        message = diagnose(cls)
-        passed.append(True)
-        return message
-
-    check(exercise, run)
-    return cls if passed else stand_in
-
-
-def checker(exercise: Exercise) -> Callable:
-    """Decorator: a diagnose function with the student's objects as arguments becomes a one-line check."""
-
-    def wrap(diagnose: Callable[..., str]) -> Callable[..., None]:
-        @functools.wraps(diagnose)
-        def run(*args, **kwargs) -> None:
-            check(exercise, lambda: diagnose(*args, **kwargs))
-
-        return run
-
-    return wrap
+    return sys._getframe(depth).f_globals
 
 
 def _width(text: str) -> int:
@@ -204,7 +233,7 @@ def _width(text: str) -> int:
 
 def score_table(exercises: list[Exercise]) -> None:
     """Show the notebook's score table, as text and as data for the grader (application/json)."""
-    rows = {ex.id: outcome(ex.id)[0] for ex in exercises}
+    rows = {ex.id: outcome(ex.id).status for ex in exercises}
     done = sum(s == PASSED for s in rows.values())
     titles = {ex.id: tr(ex.title) for ex in exercises}
     width = max(map(_width, titles.values()))
@@ -226,35 +255,27 @@ def score_table(exercises: list[Exercise]) -> None:
         print(text)
 
 
-def as_float(name: str, value: object) -> float:
-    """A one-number value as float: a Python number or a one-element tensor; otherwise a Fail naming the shape."""
-    import torch
-
-    if value is Ellipsis:
+def value_of(name: str, rec: dict) -> float:
+    """A recorded one-number value (a Python number or a one-element float32 tensor) as float; else a Fail."""
+    kind = rec.get("kind")
+    if kind == "placeholder":
         raise NotDone
-    if isinstance(value, torch.Tensor):
-        if value.numel() != 1:
+    if kind == "tensor":
+        if math.prod(rec["shape"]) != 1:
             raise Fail(tr("{name} has shape {shape} but must be one number — sum or average over the samples",
-                          name=name, shape=tuple(value.shape)))
-        if value.dtype not in (torch.float32,):
+                          name=name, shape=tuple(rec["shape"])), "shape")
+        if rec["dtype"] != "float32":
             raise Fail(tr("{name} has dtype {dtype}; keep float32 like the data (wrong dtype)", name=name,
-                          dtype=value.dtype))
-        return float(value.detach().reshape(()).item())
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    raise Fail(tr("{name} must be a number or a tensor, got {kind}", name=name, kind=type(value).__name__))
+                          dtype="torch." + rec["dtype"]), "dtype")
+        flat = rec["value"]
+        while isinstance(flat, list):
+            flat = flat[0]
+        return float(flat)
+    if kind in ("int", "float"):
+        return float(rec["value"])
+    raise Fail(tr("{name} must be a number or a tensor, got {kind}", name=name, kind=rec.get("name", kind)), "type")
 
 
 def close(a: float, b: float, rel: float = 1e-4, abs_: float = 1e-6) -> bool:
     """Whether two numbers agree to float32 rounding."""
     return math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
-
-
-def need_callable(name: str, fn: object) -> None:
-    """NotDone for a placeholder, Fail for something that is not a function."""
-    if fn is Ellipsis or is_stub(fn):
-        raise NotDone
-    if not callable(fn):
-        raise Fail(tr("{name} must be a function, got {kind}", name=name, kind=type(fn).__name__))
-
-

@@ -1,21 +1,29 @@
-"""Checks for notebook 03 (XOR): the MultiLayerPerceptron class, the forward pass by hand, a reliable configuration."""
+"""Checks for notebook 03 (XOR): the MultiLayerPerceptron class, the forward pass by hand, a reliable configuration.
+
+Each check is a probe (`probe_*`: runs the student's code on fresh inputs, returns a record of plain data) and a
+verdict (`verdict_*`: reads only the record; returns the pass message or raises Fail with the named cause).
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 from torch import nn
 
+from . import probe
 from .core import (
     N_,
+    PASSED,
     Exercise,
     Fail,
     NotDone,
-    checker,
-    is_stub,
+    caller_namespace,
+    explain,
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
-    lend,
+    outcome,
+    run_check,
     tr,
 )
 from .core import score_table as _score_table
@@ -25,10 +33,12 @@ FORWARD = Exercise("03-forward", 2, N_("the forward pass by hand"))
 CONFIG = Exercise("03-config", 3, N_("a configuration that works on 99 % of seeds"))
 EXERCISES = [MLP, FORWARD, CONFIG]
 ACTIVATIONS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
+MODULE_ACTIVATIONS = {"Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "ReLU": torch.relu}
 CONFIG_MODELS, CONFIG_EPOCHS, CONFIG_RATE = 500, 1000, 0.99
+NEIGHBOUR_MODELS = 200  # networks per nearby configuration in the computed hint
 
 
-class _StandIn(nn.Module):
+class StandIn(nn.Module):
     """A working 2-H-1 network lent to the rest of the notebook while the exercise is unfinished."""
 
     def __init__(self, hidden=3, activation="sigmoid"):
@@ -42,130 +52,425 @@ class _StandIn(nn.Module):
         return self.output(self.linear2(self.activation(self.linear1(x))))
 
 
-def _diagnose_mlp(cls) -> str:
-    if is_stub(cls):
-        raise NotDone(tr("until it is, the cells below use a working stand-in"))
+# ---- exercise 1: the MultiLayerPerceptron class ---------------------------------------------------------------
+
+MLP_CONFIGS = ((3, "sigmoid"), (8, "tanh"), (4, "relu"))
+
+
+def probe_mlp(cls: object, seed: int = 0) -> dict:
+    """Build the class at three sizes and activations; record its layers and its outputs on XOR's points, random
+    points and large inputs (twice, to see a layer made anew in forward), and whether every weight gets a gradient."""
+    rec: dict[str, Any] = {"cls": probe.function(cls), "configs": []}
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
-        raise Fail(tr("MultiLayerPerceptron must be a class that subclasses nn.Module"))
-    X = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.3, 0.8]])
-    for hidden, activation in ((3, "sigmoid"), (8, "tanh"), (4, "relu")):
-        model = cls(hidden, activation)
-        l1, l2 = getattr(model, "linear1", None), getattr(model, "linear2", None)
-        if not (isinstance(l1, nn.Linear) and isinstance(l2, nn.Linear)):
-            raise Fail(tr("keep the layers as self.linear1 and self.linear2 (nn.Linear): the reliability study loads "
-                          "weights under these names"))
-        if (l1.in_features, l1.out_features, l2.in_features, l2.out_features) != (2, hidden, hidden, 1):
-            raise Fail(tr("MultiLayerPerceptron({hidden}, ...) has linear1 {a}->{b} and linear2 {c}->{d}; a "
-                          "2-{hidden}-1 network needs 2->{hidden} and {hidden}->1", hidden=hidden,
-                          a=l1.in_features, b=l1.out_features, c=l2.in_features, d=l2.out_features))
-        y_hat = model(X)
-        if y_hat is Ellipsis or y_hat is None:
-            raise NotDone(tr("{name} returns {value}", name="forward", value=repr(y_hat)))
-        if not isinstance(y_hat, torch.Tensor) or y_hat.shape != (5, 1):
-            shape = tuple(y_hat.shape) if isinstance(y_hat, torch.Tensor) else type(y_hat).__name__
-            raise Fail(tr("forward on 5 inputs of shape (5, 2) returned {shape}; it should return (5, 1)",
-                          shape=shape))
-        with torch.no_grad():
-            y_hat = y_hat.detach()
-            act = ACTIVATIONS[activation]
-            right = torch.sigmoid(l2(act(l1(X))))
-            if torch.allclose(y_hat, right, atol=1e-6):
-                continue
-            for hint, wrong in [
-                (N_("the output has no sigmoid: apply it to z2 so that y_hat is a probability for BCELoss"),
-                 l2(act(l1(X)))),
-                (N_("the hidden layer has no activation: two linear layers in a row are still one straight line"),
-                 torch.sigmoid(l2(l1(X)))),
-                (N_("the hidden layer ignores the activation argument (asked for {activation}, got sigmoid)"),
-                 torch.sigmoid(l2(torch.sigmoid(l1(X))))),
-                (N_("the output uses the hidden activation ({activation}); keep a sigmoid on the output"),
-                 act(l2(act(l1(X))))),
-            ]:
-                if torch.allclose(y_hat, wrong, atol=1e-6):
-                    raise Fail(tr(hint, activation=activation))
-            raise Fail(tr("MultiLayerPerceptron({hidden}, '{activation}') does not compute "
-                          "sigmoid(linear2({activation}(linear1(x))))", hidden=hidden, activation=activation))
+        return rec
+    g = probe.generator(seed)
+    x = torch.cat([torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
+                   torch.rand(6, 2, generator=g) * 3 - 1, torch.randn(2, 2, generator=g) * 10])
+    for hidden, activation in MLP_CONFIGS:
+        cfg: dict[str, Any] = {"hidden": hidden, "activation": activation, "x": probe.data(x)}
+        rec["configs"].append(cfg)
+        with probe.quiet():
+            torch.manual_seed(seed)
+            model, cfg["init_error"] = probe.call(cls, hidden, activation)
+            if model is None:
+                break
+            cfg["classes"] = [[k, v.__name__] for k, v in vars(model).items()
+                              if isinstance(v, type) and issubclass(v, nn.Module)]
+            cfg["placeholders"] = [k for k, v in vars(model).items() if v is Ellipsis]
+            cfg["linears"] = [{"name": n, "in": m.in_features, "out": m.out_features, "bias": m.bias is not None,
+                               "weight": probe.data(m.weight), "bias_value": probe.data(m.bias)}
+                              for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+            act = getattr(model, "activation", None)
+            cfg["activation_module"] = type(act).__name__ if isinstance(act, nn.Module) else None
+            cfg["n_params"] = sum(p.numel() for p in model.parameters())
+            calls = probe.CallLog()
+            with calls:
+                out, cfg["error"] = probe.call(model, x.clone())
+            cfg["calls"] = calls.names
+            cfg["y_hat"] = probe.data(out)
+            again, _ = probe.call(model, x.clone())
+            cfg["y_hat_again"] = probe.data(again)
+            if isinstance(out, torch.Tensor) and out.requires_grad:
+                probe.call(lambda t: t.float().sum().backward(), out)
+                cfg["untrained"] = [n for n, p in model.named_parameters() if p.grad is None]
+    return rec
+
+
+def _layers(cfg: dict) -> tuple[dict | None, dict | None]:
+    hidden = cfg["hidden"]
+    first = next((m for m in cfg["linears"] if (m["in"], m["out"]) == (2, hidden)), None)
+    second = next((m for m in cfg["linears"] if (m["in"], m["out"]) == (hidden, 1)), None)
+    return first, second
+
+
+def verdict_mlp(rec: dict) -> str:
+    """The MultiLayerPerceptron class from its record: layers by their shapes (any names), then its outputs
+    against sigmoid(linear2(activation(linear1(x)))) computed from its own weights, the usual slips named."""
+    if rec.get("cell_error"):
+        raise Fail(explain(rec["cell_error"]), "error")
+    cls = rec["cls"]
+    if cls["kind"] == "missing":
+        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
+                      name="MultiLayerPerceptron"), "missing")
+    if cls["kind"] == "placeholder":
+        raise NotDone(tr("until it is, the cells below use a working stand-in"))
+    if cls["kind"] != "class" or not cls.get("module_class"):
+        raise Fail(tr("MultiLayerPerceptron must be a class that subclasses nn.Module"), "mlp.not-module")
+    for cfg in rec["configs"]:
+        hidden = cfg["hidden"]
+        if cfg.get("init_error"):
+            if cls.get("stub"):
+                raise NotDone(tr("until it is, the cells below use a working stand-in"))
+            cause = "mlp.no-super" if "before Module.__init__()" in cfg["init_error"]["text"] else "error"
+            raise Fail(explain(cfg["init_error"], [("positional argument", N_(
+                "nn.Linear takes (in_features, out_features): nn.Linear(2, hidden), nn.Linear(hidden, 1)"))]), cause)
+        if cfg["placeholders"] and cls.get("stub"):
+            raise NotDone(tr("until it is, the cells below use a working stand-in"))
+        if cfg["classes"]:
+            name, kind = cfg["classes"][0]
+            raise Fail(tr("self.{name} is the class nn.{kind} itself, not a layer: create one, nn.{kind}()",
+                          name=name, kind=kind), "mlp.class-not-instance")
+        first, second = _layers(cfg)
+        if first is None or second is None:
+            found = ", ".join(f"{m['name']} {m['in']}->{m['out']}" for m in cfg["linears"]) or "none"
+            cause = ("mlp.hard-coded-hidden" if any((m["in"], m["out"]) == (2, 3) for m in cfg["linears"])
+                     and hidden != 3 else "mlp.sizes")
+            raise Fail(tr("MultiLayerPerceptron({hidden}, ...) has the linear layers {found}; a 2-{hidden}-1 network "
+                          "needs nn.Linear(2, {hidden}) and nn.Linear({hidden}, 1)", hidden=hidden, found=found),
+                       cause)
+        if not second["bias"] or not first["bias"]:
+            which = "linear2" if not second["bias"] else "linear1"
+            raise Fail(tr("{layer} has no bias (bias=False): every unit of the lecture's network adds its bias, and "
+                          "without it the boundary must pass through fixed points — keep nn.Linear's bias",
+                          layer=which), "mlp.no-bias")
+        if len(cfg["linears"]) != 2:
+            raise Fail(tr("the network has {count} linear layers; the lecture's 2-H-1 network has two",
+                          count=len(cfg["linears"])), "mlp.extra-layers")
+        if cfg.get("error"):
+            if cls.get("stub"):
+                raise NotDone(tr("until it is, the cells below use a working stand-in"))
+            if "cannot be multiplied" in cfg["error"]["text"]:
+                raise Fail(explain(cfg["error"], [("cannot be multiplied", N_(
+                    "a layer gets the wrong input: linear1 takes x (2 values), linear2 the hidden code (H values)"))]),
+                    "mlp.wiring")
+            raise Fail(explain(cfg["error"]), "error")
+        out = cfg["y_hat"]
+        if out["kind"] == "placeholder" or (out["kind"] == "none" and cls.get("stub")):
+            raise NotDone(tr("{name} returns {value}", name="forward", value="..."))
+        if out["kind"] == "none":
+            raise Fail(tr("forward returns None: end it with return a2"), "mlp.no-return")
+        n = len(cfg["x"]["value"])
+        if out["kind"] != "tensor" or out["shape"] != [n, 1]:
+            shape = tuple(out["shape"]) if out["kind"] == "tensor" else out.get("name", out["kind"])
+            raise Fail(tr("forward on {n} inputs, a tensor of shape ({n}, 2), returned {shape}; it should return "
+                          "({n}, 1)", n=n, shape=shape), "mlp.shape")
+        if out["dtype"] != "float32":
+            raise Fail(tr("wrong dtype: make every tensor float32 with .float()"), "mlp.dtype")
+        _mlp_values(cfg, first, second)
+        if cfg.get("untrained"):
+            raise Fail(tr("{names} get no gradient, so training would never change them: forward must compute the "
+                          "output from the layers without torch.no_grad() or .detach()",
+                          names=", ".join(cfg["untrained"])), "mlp.no-graph")
+    names = {m["name"] for m in rec["configs"][0]["linears"]}
+    if not {"linear1", "linear2"} <= names:
+        return tr("2-H-1 layers, hidden activation from the argument, sigmoid on the output (the cells below reach "
+                  "your layers as model.linear1 and model.linear2)")
     return tr("2-H-1 layers, hidden activation from the argument, sigmoid on the output")
 
 
-def mlp_class(cls):
-    """Check the student's MultiLayerPerceptron class; return it if it works, else a working stand-in."""
-    return lend(MLP, _diagnose_mlp, cls, _StandIn)
+def _mlp_values(cfg: dict, first: dict, second: dict) -> None:
+    x, got = probe.tensor(cfg["x"]), probe.tensor(cfg["y_hat"])
+    W1, b1 = probe.tensor(first["weight"]), probe.tensor(first["bias_value"])
+    W2, b2 = probe.tensor(second["weight"]), probe.tensor(second["bias_value"])
+    act = ACTIVATIONS[cfg["activation"]]
+
+    def l1(t):
+        return t @ W1.T + b1
+
+    def l2(t):
+        return t @ W2.T + b2
+
+    right = torch.sigmoid(l2(act(l1(x))))
+
+    def same(a):
+        return torch.allclose(got, a, atol=1e-5, rtol=1e-4)
+
+    if same(right):
+        return
+    again = probe.tensor(cfg["y_hat_again"])
+    if again is not None and not torch.allclose(got, again):
+        raise Fail(tr("forward gives other outputs each time for the same x: it creates new layers on every call; "
+                      "create them once in __init__ and use them in forward"), "mlp.new-layer")
+    for cause, hint, wrong in [
+        ("mlp.no-output-sigmoid", N_("the output has no sigmoid: apply it to z2 so that y_hat is a probability for "
+                                     "BCELoss"), l2(act(l1(x)))),
+        ("mlp.no-hidden-activation", N_("the hidden layer has no activation: two linear layers in a row are still "
+                                        "one straight line"), torch.sigmoid(l2(l1(x)))),
+        ("mlp.ignores-activation", N_("the hidden layer ignores the activation argument (asked for {activation}, "
+                                      "got sigmoid)"), torch.sigmoid(l2(torch.sigmoid(l1(x))))),
+        ("mlp.output-activation", N_("the output uses the hidden activation ({activation}); keep a sigmoid on the "
+                                     "output"), act(l2(act(l1(x))))),
+        ("mlp.activation-twice", N_("the hidden activation is applied twice: a1 = activation(z1) once, then "
+                                    "linear2"), torch.sigmoid(l2(act(act(l1(x)))))),
+        ("mlp.sigmoid-twice", N_("the output sigmoid is applied twice: y_hat = sigmoid(z2) once"),
+         torch.sigmoid(torch.sigmoid(l2(act(l1(x)))))),
+        ("mlp.softmax", N_("softmax over one output is always 1: for one output unit use the sigmoid"),
+         torch.ones_like(right)),
+        ("mlp.wiring", N_("linear2 is applied to z1, before the hidden activation: a1 = activation(z1), then "
+                          "z2 = linear2(a1)"), torch.sigmoid(act(l2(l1(x))))),
+    ]:
+        if wrong.shape == got.shape and same(wrong):
+            raise Fail(tr(hint, activation=cfg["activation"]), cause)
+    raise Fail(tr("MultiLayerPerceptron({hidden}, '{activation}') does not compute "
+                  "sigmoid(linear2({activation}(linear1(x))))", hidden=cfg["hidden"], activation=cfg["activation"]),
+               "mlp.wrong")
 
 
-@checker(FORWARD)
-def forward_by_hand(z1, h, z2, model, X) -> str:
-    """Check z1 = X W1^T + b1, h = activation(z1), z2 = h w2^T + b2 against the model's own layers."""
-    if is_stub(z1) or is_stub(h) or is_stub(z2):
-        raise NotDone(tr("compute z1, h and z2 from the weight matrices"))
-    with torch.no_grad():
-        Xd = X.detach()
-        t1 = model.linear1(Xd)
-        th = model.activation(t1)
-        t2 = model.linear2(th)
-        W1, b1 = model.linear1.weight, model.linear1.bias
-        for name, got, true in (("z1", z1, t1), ("h", h, th), ("z2", z2, t2)):
-            if not isinstance(got, torch.Tensor):
-                raise Fail(tr("{name} must be a tensor, got {kind}", name=name, kind=type(got).__name__))
-            got = got.detach()
-            if got.dtype != torch.float32:
-                raise Fail(tr("{name} has dtype {dtype} (wrong dtype): keep float32 like X and the weights",
-                              name=name, dtype=got.dtype))
-            if got.shape != true.shape:
+def _adapted(cls: type, rec: dict) -> type:
+    """The student's class, reachable as the cells below expect: model.linear1 / model.linear2 and the study's
+    weights (saved as linear1.* / linear2.*) under whatever names the student gave the two layers."""
+    first, second = _layers(rec["configs"][0])
+    names = {"linear1": first["name"], "linear2": second["name"]}
+    if all(k == v for k, v in names.items()):
+        return cls
+
+    def load_state_dict(self, state, *args, **kwargs):
+        renamed = {}
+        for key, value in state.items():
+            head, _, rest = key.partition(".")
+            renamed[f"{names[head]}.{rest}" if head in names and head not in self._modules else key] = value
+        return cls.load_state_dict(self, renamed, *args, **kwargs)
+
+    def layer(path):
+        return property(lambda self: self.get_submodule(path))
+
+    extra = {k: layer(v) for k, v in names.items() if k != v}
+    return type(cls.__name__, (cls,), {**extra, "load_state_dict": load_state_dict, "__doc__": cls.__doc__})
+
+
+def mlp_class(cls: object = None) -> type:
+    """Check the MultiLayerPerceptron class above; return it if it passed (reachable as the cells below expect),
+    else a working stand-in."""
+    error = None
+    if cls is None:
+        cls, error = probe.defined(caller_namespace(), "MultiLayerPerceptron")
+    records = {}
+
+    def run() -> dict:
+        records["rec"] = probe_mlp(cls) | {"cell_error": error}
+        return records["rec"]
+
+    run_check(MLP, run, verdict_mlp)
+    return _adapted(cls, records["rec"]) if outcome(MLP.id).status == PASSED else StandIn
+
+
+# ---- exercise 2: the forward pass by hand ---------------------------------------------------------------------
+
+class _Offset(nn.Module):
+    """Wraps a layer so that calling it gives its output + 0.37: a cell that calls the model's layers instead of
+    computing by hand shows as that offset (the weights themselves are unchanged)."""
+
+    def __init__(self, layer: nn.Module):
+        super().__init__()
+        self.inner = layer
+        for name in ("weight", "bias"):
+            if hasattr(layer, name):
+                setattr(self, name, getattr(layer, name))
+
+    def forward(self, x):
+        return self.inner(x) + 0.37
+
+
+def probe_forward(namespace: dict, seed: int = 0) -> dict:
+    """Re-run the forward-by-hand cell on the notebook's model, then on a fresh 2-5-1 network (the notebook's
+    activation) and 6 fresh inputs, whose layers, if called, answer with an offset."""
+    source = probe.find_cell(namespace, {"z1", "h", "z2"})
+    runs = []
+    model = namespace.get("model")
+    if source is None or not isinstance(model, nn.Module):
+        runs.append({k: probe.data(namespace.get(k, probe.MISSING)) for k in ("z1", "h", "z2", "X")}
+                    | {"error": None, "model": _model_data(model)})
+        return {"runs": runs}
+    g = probe.generator(seed)
+    X = namespace.get("X")
+    device = X.device if isinstance(X, torch.Tensor) else torch.device("cpu")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed + 1)
+        fresh = StandIn(5).to(device)
+    fresh.linear1, fresh.linear2 = _Offset(fresh.linear1), _Offset(fresh.linear2)
+    if isinstance(getattr(model, "activation", None), nn.Module):
+        fresh.activation = model.activation  # the notebook's own activation: a cell written for it stays right
+    for replace, offset in (({}, False), ({"model": fresh, "X": (torch.rand(6, 2, generator=g) * 3 - 1).to(device)},
+                                          True)):
+        where = probe.scope(namespace, replace)
+        with probe.quiet():
+            error = probe.execute(source, where)
+        runs.append({k: probe.data(where.get(k, probe.MISSING)) for k in ("z1", "h", "z2", "X")}
+                    | {"error": error, "model": _model_data(where.get("model")), "offset": offset})
+    return {"runs": runs}
+
+
+def _model_data(model: object) -> dict:
+    if not isinstance(model, nn.Module):
+        return {"kind": "missing"}
+    kind = type(getattr(model, "activation", None)).__name__
+    return {"W1": probe.data(model.linear1.weight), "b1": probe.data(model.linear1.bias),
+            "w2": probe.data(model.linear2.weight), "b2": probe.data(model.linear2.bias), "activation": kind}
+
+
+def verdict_forward(rec: dict) -> str:
+    """z1, h, z2 from the record against X W1^T + b1, activation, h w2^T + b2, on the notebook's and a fresh
+    network; the usual slips and a cell that calls the layers instead named."""
+    t2 = None
+    for run in rec["runs"]:
+        if "placeholder" in (run["z1"]["kind"], run["h"]["kind"], run["z2"]["kind"]):
+            raise NotDone(tr("compute z1, h and z2 from the weight matrices"))
+        if run["error"]:
+            raise Fail(explain(run["error"], [("cannot be multiplied", N_(
+                "W1 has shape (H, 2) and w2 (1, H): multiply by their transposes, X @ W1.T and h @ w2.T"))]), "error")
+        m = run["model"]
+        X = probe.tensor(run["X"])
+        W1, b1, w2, b2 = (probe.tensor(m[k]) for k in ("W1", "b1", "w2", "b2"))
+        act = MODULE_ACTIVATIONS.get(m["activation"], torch.sigmoid)
+        t1 = X @ W1.T + b1
+        th = act(t1)
+        t2 = th @ w2.T + b2
+        for name, true in (("z1", t1), ("h", th), ("z2", t2)):
+            rec_t = run[name]
+            if rec_t["kind"] != "tensor":
+                raise Fail(tr("{name} must be a tensor, got {kind}", name=name, kind=rec_t.get("name", rec_t["kind"])),
+                           "fwd.not-tensor")
+            if rec_t["dtype"] != "float32":
+                raise Fail(tr("{name} has dtype {dtype} (wrong dtype): keep float32 like X and the weights", name=name,
+                              dtype="torch." + rec_t["dtype"]), "fwd.dtype")
+            got = probe.tensor(rec_t)
+            if list(got.shape) != list(true.shape):
                 if got.numel() == true.numel():
                     raise Fail(tr("{name} has shape {got} but must be {want} (one row per input): w2 has shape (1, H), "
                                   "so multiply by its transpose", name=name, got=tuple(got.shape),
-                                  want=tuple(true.shape)))
+                                  want=tuple(true.shape)), "fwd.shape")
                 raise Fail(tr("{name} has shape {got} but must be {want}: one row per input, one column per unit",
-                              name=name, got=tuple(got.shape), want=tuple(true.shape)))
+                              name=name, got=tuple(got.shape), want=tuple(true.shape)), "fwd.shape")
             if torch.allclose(got, true, rtol=1e-4, atol=1e-5):
                 continue
+            z1_got = probe.tensor(run["z1"])
             slips = {
-                "z1": [(N_("the bias b1 is missing: every hidden unit adds its bias to its weighted sum"), Xd @ W1.T),
-                       (N_("W1 has shape (H, 2): multiply the inputs by its transpose"),
-                        (Xd @ W1 + b1) if W1.shape[0] == 2 else None)],
-                "h": [(N_("h is the hidden code: apply the hidden activation to z1"), t1)],
-                "z2": [(N_("z2 is the output unit's logit, before the output sigmoid"), torch.sigmoid(t2)),
-                       (N_("the bias b2 is missing: the output unit adds its bias too"), t2 - model.linear2.bias),
-                       (N_("z2 must be computed from the hidden code h, not from z1"),
-                        model.linear2(t1) if t1.shape[1] == model.linear2.in_features else None)],
+                "z1": [("fwd.no-b1", N_("the bias b1 is missing: every hidden unit adds its bias to its weighted sum"),
+                        X @ W1.T),
+                       ("fwd.no-transpose", N_("W1 has shape (H, 2): multiply the inputs by its transpose"),
+                        (X @ W1 + b1) if W1.shape[0] == 2 else None),
+                       ("fwd.calls-layers", N_("z1 calls the model's layer; compute it by hand from W1 and b1: "
+                                               "X @ W1.T + b1"), t1 + 0.37 if run.get("offset") else None)],
+                "h": [("fwd.no-activation", N_("h is the hidden code: apply the hidden activation to z1"), z1_got),
+                      ("fwd.fixed-activation", N_("h applies the sigmoid whatever the network's activation is (here "
+                                                  "{activation}): use model.activation(z1)"),
+                       torch.sigmoid(z1_got) if m["activation"] != "Sigmoid" else None)],
+                "z2": [("fwd.sigmoid-on-z2", N_("z2 is the output unit's logit, before the output sigmoid"),
+                        torch.sigmoid(t2)),
+                       ("fwd.no-b2", N_("the bias b2 is missing: the output unit adds its bias too"), t2 - b2),
+                       ("fwd.z2-from-z1", N_("z2 must be computed from the hidden code h, not from z1"),
+                        t1 @ w2.T + b2 if t1.shape[1] == w2.shape[1] else None),
+                       ("fwd.calls-layers", N_("z2 calls the model's layer; compute it by hand from h, w2 and b2: "
+                                               "h @ w2.T + b2"), t2 + 0.37 if run.get("offset") else None)],
             }[name]
-            for hint, wrong in slips:
+            for cause, hint, wrong in slips:
                 if wrong is not None and wrong.shape == got.shape and torch.allclose(got, wrong, rtol=1e-4, atol=1e-5):
-                    raise Fail(tr(hint))
+                    raise Fail(tr(hint, activation=m["activation"]), cause)
+            if run.get("offset"):
+                raise Fail(tr("{name} is right for the notebook's network but not for another one (2-5-1): "
+                              "compute it from X, W1, b1, w2, b2 and the model's activation, not from fixed numbers",
+                              name=name), "fwd.other-network")
             raise Fail(tr("{name} differs from the network's own {name} (largest gap {gap:.2g})", name=name,
-                          gap=(got - true).abs().max().item()))
+                          gap=float((got - true).abs().max())), "fwd.wrong")
+    first = rec["runs"][0]
+    m = first["model"]
+    t2 = (MODULE_ACTIVATIONS.get(m["activation"], torch.sigmoid)(probe.tensor(first["X"]) @ probe.tensor(m["W1"]).T
+                                                                 + probe.tensor(m["b1"])) @ probe.tensor(m["w2"]).T
+          + probe.tensor(m["b2"]))
     values = ", ".join(f"{v:+.1f}" for v in t2.view(-1).tolist())
     return tr("z2 = w·h + b = [{values}], the output unit's logit for each input", values=values)
 
 
-@checker(CONFIG)
-def configuration(hidden, optimizer, lr, X, y) -> str:
-    """Train 500 seeds of the chosen (hidden, optimizer, lr) for 1000 epochs; pass if at least 99 % succeed."""
+def forward_by_hand(model: nn.Module | None = None, X: torch.Tensor | None = None) -> None:
+    """Check z1, h and z2 of the cell above against the network's layers, and on a fresh network."""
+    namespace = caller_namespace()
+    run_check(FORWARD, lambda: probe_forward(namespace), verdict_forward)
+
+
+# ---- exercise 3: a configuration that works on 99 % of seeds --------------------------------------------------
+
+def probe_config(namespace: dict, X: torch.Tensor, y: torch.Tensor) -> dict:
+    """The chosen values, as data (the verdict trains the networks itself: nothing of the student's runs)."""
+    return {"hidden": probe.data(namespace.get("my_hidden", probe.MISSING)),
+            "optimizer": probe.data(namespace.get("my_optimizer", probe.MISSING)),
+            "lr": probe.data(namespace.get("my_lr", probe.MISSING)),
+            "X": probe.data(X)["value"], "y": probe.data(y)["value"]}
+
+
+def _rate(X, y, models: int, hidden: int, optimizer: str, lr: float) -> dict:
     from ..batched import train_batched
 
-    if is_stub(hidden) or is_stub(optimizer) or is_stub(lr):
+    return train_batched(X, y, models, hidden=hidden, optimizer=optimizer, lr=lr, epochs=CONFIG_EPOCHS).summary()
+
+
+def verdict_config(rec: dict) -> str:
+    """Train 500 seeds of the chosen (hidden, optimizer, lr) for 1000 epochs; pass at 99 %; else say what the same
+    study shows for nearby configurations."""
+    values = {k: rec[k] for k in ("hidden", "optimizer", "lr")}
+    if any(v["kind"] == "placeholder" for v in values.values()):
         raise NotDone(tr("choose my_hidden, my_optimizer and my_lr"))
-    if isinstance(hidden, bool) or not isinstance(hidden, int) or not 1 <= hidden <= 64:
+    if rec.get("cell_error"):
+        raise Fail(explain(rec["cell_error"]), "error")
+    missing = [f"my_{k}" for k, v in values.items() if v["kind"] == "missing"]
+    if missing:
+        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
+                      name=", ".join(missing)), "missing")
+    hidden, optimizer, lr = (values[k].get("value") for k in ("hidden", "optimizer", "lr"))
+    if values["hidden"]["kind"] != "int" or not 1 <= hidden <= 64:
         raise Fail(tr("my_hidden must be a whole number of hidden units from 1 to 64, got {value}",
-                      value=repr(hidden)))
-    if not isinstance(optimizer, str) or optimizer.lower() not in ("sgd", "adam"):
-        raise Fail(tr("my_optimizer must be 'sgd' or 'adam', got {value}", value=repr(optimizer)))
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or not 0 < lr <= 100:
-        raise Fail(tr("my_lr must be a learning rate between 0 and 100, got {value}", value=repr(lr)))
-    study = train_batched(X, y, CONFIG_MODELS, hidden=hidden, optimizer=optimizer.lower(), lr=float(lr),
-                          epochs=CONFIG_EPOCHS, device=X.device)
-    rate = study.summary()["success_rate"]
+                      value=repr(hidden) if hidden is not None else values["hidden"].get("name")), "config.hidden")
+    if values["optimizer"]["kind"] != "str" or optimizer.lower() not in ("sgd", "adam"):
+        raise Fail(tr("my_optimizer must be 'sgd' or 'adam', got {value}",
+                   value=repr(optimizer) if optimizer is not None else values["optimizer"].get("name")),
+                   "config.optimizer")
+    if values["lr"]["kind"] not in ("int", "float") or not math.isfinite(lr) or not 0 < lr <= 100:
+        raise Fail(tr("my_lr must be a learning rate between 0 and 100, got {value}",
+                      value=repr(lr) if lr is not None else values["lr"].get("name")), "config.lr")
+    optimizer, lr = optimizer.lower(), float(lr)
+    X, y = torch.tensor(rec["X"]), torch.tensor(rec["y"])
+    summary = _rate(X, y, CONFIG_MODELS, hidden, optimizer, lr)
+    rate = summary["success_rate"]
     text = tr("{rate:.1f} % of {models} seeds classify XOR correctly after {epochs} epochs (hidden {hidden}, "
               "{optimizer}, lr {lr:g})", rate=100 * rate, models=CONFIG_MODELS, epochs=CONFIG_EPOCHS, hidden=hidden,
-              optimizer=optimizer.lower(), lr=float(lr))
+              optimizer=optimizer, lr=lr)
     if rate >= CONFIG_RATE:
         return text
-    if study.summary()["diverged"]:
-        raise Fail(tr("{text}; {count} diverged — lower the learning rate", text=text,
-                      count=study.summary()["diverged"]))
-    raise Fail(tr("{text}, needs at least {need:.0f} % — the grid above shows which hidden sizes and optimizers are "
-                  "reliable; more hidden units make saturation rarer", text=text, need=100 * CONFIG_RATE))
+    nearby = []
+    for h in sorted({max(1, hidden // 2), min(64, hidden * 2)} - {hidden}):
+        nearby.append((tr("hidden {hidden}", hidden=h), _rate(X, y, NEIGHBOUR_MODELS, h, optimizer, lr)))
+    for factor in (0.5, 2.0):
+        if lr * factor <= 100:
+            nearby.append((tr("lr {lr:g}", lr=lr * factor),
+                           _rate(X, y, NEIGHBOUR_MODELS, hidden, optimizer, lr * factor)))
+    shown = "; ".join(tr("{change}: {rate:.0f} % succeed", change=c, rate=100 * s["success_rate"]) for c, s in nearby)
+    best, best_summary = max(nearby, key=lambda item: item[1]["success_rate"])
+    if summary["diverged"]:
+        raise Fail(tr("{text}; {count} diverged — lower the learning rate. Nearby ({models} seeds each): {nearby}",
+                      text=text, count=summary["diverged"], models=NEIGHBOUR_MODELS, nearby=shown), "config.diverged")
+    advice = (tr("try {change}", change=best) if best_summary["success_rate"] > rate
+              else tr("none of these is better: try the other optimizer (the grid above)"))
+    raise Fail(tr("{text}, needs at least {need:.0f} %. Nearby with {optimizer} ({models} seeds each): {nearby} — "
+                  "{advice}", text=text, need=100 * CONFIG_RATE, optimizer=optimizer, models=NEIGHBOUR_MODELS,
+                  nearby=shown, advice=advice), "config.unreliable")
+
+
+def configuration(X: torch.Tensor, y: torch.Tensor) -> None:
+    """Train 500 seeds of the chosen my_hidden, my_optimizer, my_lr for 1000 epochs; pass if 99 % succeed."""
+    namespace = caller_namespace()
+    error = None
+    if "my_hidden" not in namespace:
+        _, error = probe.defined(namespace, "my_hidden")
+    run_check(CONFIG, lambda: probe_config(namespace, X, y) | {"cell_error": error}, verdict_config)
 
 
 def score_table() -> None:
