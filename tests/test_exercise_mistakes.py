@@ -369,3 +369,17 @@ def test_student_code_that_never_stops_is_cut_off(monkeypatch):
     result, out = check(Case("ex-bce", (endless,),
                              "timeout"))
     assert result.cause == "timeout" and "still running after 0.5 s" in result.message
+
+
+def test_a_cell_that_never_ends_is_cut_off_when_the_check_reruns_it(monkeypatch):
+    monkeypatch.setattr(core, "TIME_LIMIT", 0.5)
+    cell = "while True:\n    pass\n\n\ndef bce(y_hat, y):\n    return y_hat"  # never got to define bce
+    ns = {"In": ["", cell]}
+    exec("from lab_utils.exercises import logistic as check\ncheck.bce()", ns)
+    assert core.outcome("02-bce").cause == "timeout"
+
+
+def test_a_cell_that_calls_its_own_check_is_not_checked_inside_the_check():
+    result, out = check(Case("cell-10", (LOOP + "check.training_loop(X, y, seed=seed, lr=0.01, epochs=slide_epochs)",),
+                             "ok"))
+    assert result.status == core.PASSED and out.count("✅ Exercise 1") == 2, out  # the cell's own, then the check's

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import math
 import signal
+import sys
 import threading
 import types
 import unicodedata
@@ -70,6 +71,7 @@ class Exercise:
 # The checks run in this kernel: exercise id -> outcome, and -> the probe's record. A re-run replaces its entry.
 _outcomes: dict[str, Outcome] = {}
 _records: dict[str, dict] = {}
+_probing: list[str] = []  # the exercise whose probe is running: a check its re-run cell calls is skipped
 LANGUAGES = ("en", "ko")
 _settings = {"language": "en"}
 
@@ -203,6 +205,9 @@ def run_check(exercise: Exercise, probe: Callable[[], dict], verdict: Callable[[
 
     The probe runs student code under the time limit; whatever escapes it is recorded as the probe's error.
     Returns nothing, so that a check as the last line of a cell shows only its line (see outcome())."""
+    if _probing:  # the student's cell calls a check itself and is being re-run by one: no check inside a check
+        return
+    _probing.append(exercise.id)
     try:
         with time_limit():
             rec = probe()
@@ -214,15 +219,34 @@ def run_check(exercise: Exercise, probe: Callable[[], dict], verdict: Callable[[
         from .probe import error_data
 
         rec = {"error": error_data(e)}
+    finally:
+        _probing.clear()
     _records[exercise.id] = rec
     _record(exercise, judge(verdict, rec))
+
+
+def lend(exercise: Exercise, find: Callable[[], tuple[object, dict | None]], probe: Callable[[object], dict],
+         verdict: Callable[[dict], str], stand_in: type,
+         adapt: Callable[[type, dict], type] | None = None) -> object:
+    """Check a student's class; return it if it passed (through `adapt`, given the record), else `stand_in`, a
+    working class lent to the cells below so that the notebook still runs. `find` returns (the class, the error
+    of the cell that should define it); it runs under the time limit, as it may re-run that cell."""
+    found: dict = {}
+
+    def run() -> dict:
+        found["cls"], error = find()
+        found["rec"] = probe(found["cls"]) | {"cell_error": error}
+        return found["rec"]
+
+    run_check(exercise, run, verdict)
+    if outcome(exercise.id).status != PASSED:
+        return stand_in
+    return adapt(found["cls"], found["rec"]) if adapt else found["cls"]
 
 
 def caller_namespace(depth: int = 2) -> dict:
     """The globals of the notebook cell that called a check (the kernel's namespace): a check reads the
     student's names there, so that a cell that failed to define them gets a line, not a NameError."""
-    import sys
-
     return sys._getframe(depth).f_globals
 
 
@@ -274,6 +298,33 @@ def value_of(name: str, rec: dict) -> float:
     if kind in ("int", "float"):
         return float(rec["value"])
     raise Fail(tr("{name} must be a number or a tensor, got {kind}", name=name, kind=rec.get("name", kind)), "type")
+
+
+def _defined(name: str, rec: dict, cell_error: dict | None) -> None:
+    if cell_error:
+        raise Fail(explain(cell_error), "error")
+    if rec["kind"] == "missing":
+        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
+                      name=name), "missing")
+
+
+def need_function(name: str, rec: dict, cell_error: dict | None = None) -> None:
+    """A recorded function: Fail if its cell raised, it is missing or not callable; NotDone for the placeholder."""
+    _defined(name, rec, cell_error)
+    if rec["kind"] == "placeholder":
+        raise NotDone
+    if not rec.get("callable") or rec["kind"] == "class":
+        raise Fail(tr("{name} must be a function, got {kind}", name=name, kind=rec.get("name", rec["kind"])), "type")
+
+
+def need_class(name: str, rec: dict, cell_error: dict | None, cause: str) -> None:
+    """A recorded class: Fail if its cell raised, it is missing or not an nn.Module subclass (`cause`); NotDone
+    for the placeholder."""
+    _defined(name, rec, cell_error)
+    if rec["kind"] == "placeholder":
+        raise NotDone(tr("until it is, the cells below use a working stand-in"))
+    if rec["kind"] != "class" or not rec.get("module_class"):
+        raise Fail(tr("{name} must be a class that subclasses nn.Module", name=name), cause)
 
 
 def close(a: float, b: float, rel: float = 1e-4, abs_: float = 1e-6) -> bool:

@@ -7,7 +7,9 @@ notebook-facing functions run both in the kernel.
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -16,7 +18,6 @@ from torch import nn
 from . import probe
 from .core import (
     N_,
-    PASSED,
     Exercise,
     Fail,
     NotDone,
@@ -24,7 +25,8 @@ from .core import (
     close,
     explain,
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
-    outcome,
+    lend,
+    need_class,
     run_check,
     tr,
     value_of,
@@ -270,37 +272,31 @@ def probe_gradients(namespace: dict, seed: int = 0) -> dict:
     return {"runs": runs}
 
 
-class _decoy_gradients:
-    """While active, autograd's answers (.grad after backward, torch.autograd.grad) are 3 g + 0.5 instead of g."""
+@contextlib.contextmanager
+def _decoy_gradients(active: bool) -> Iterator[None]:
+    """While active, autograd's answers (what backward adds to .grad, torch.autograd.grad) are 3 g + 0.5."""
+    if not active:
+        yield
+        return
+    backward, grad = torch.Tensor.backward, torch.autograd.grad
 
-    def __init__(self, active: bool):
-        self.active = active
+    def decoy_backward(tensor, *args, **kwargs):
+        leaves = _leaves(tensor)
+        before = {id(t): t.grad.clone() if t.grad is not None else 0 for t in leaves}
+        backward(tensor, *args, **kwargs)
+        with torch.no_grad():
+            for t in leaves:
+                if t.grad is not None:
+                    t.grad.copy_(before[id(t)] + 3 * (t.grad - before[id(t)]) + 0.5)
 
-    def __enter__(self):
-        if not self.active:
-            return self
-        self.backward, self.grad = torch.Tensor.backward, torch.autograd.grad
-        backward, grad = self.backward, self.grad
+    def decoy_grad(outputs, inputs, *args, **kwargs):
+        return tuple(None if g is None else 3 * g + 0.5 for g in grad(outputs, inputs, *args, **kwargs))
 
-        def decoy_backward(tensor, *args, **kwargs):
-            leaves = [t for t in _leaves(tensor)]
-            before = {id(t): (t.grad.clone() if t.grad is not None else None) for t in leaves}
-            backward(tensor, *args, **kwargs)
-            with torch.no_grad():
-                for t in leaves:
-                    if t.grad is not None:
-                        new = t.grad - (before[id(t)] if before[id(t)] is not None else 0)
-                        t.grad.copy_((before[id(t)] if before[id(t)] is not None else 0) + 3 * new + 0.5)
-
-        def decoy_grad(outputs, inputs, *args, **kwargs):
-            return tuple(None if g is None else 3 * g + 0.5 for g in grad(outputs, inputs, *args, **kwargs))
-
-        torch.Tensor.backward, torch.autograd.grad = decoy_backward, decoy_grad
-        return self
-
-    def __exit__(self, *exc):
-        if self.active:
-            torch.Tensor.backward, torch.autograd.grad = self.backward, self.grad
+    torch.Tensor.backward, torch.autograd.grad = decoy_backward, decoy_grad
+    try:
+        yield
+    finally:
+        torch.Tensor.backward, torch.autograd.grad = backward, grad
 
 
 def _leaves(tensor: torch.Tensor) -> list[torch.Tensor]:
@@ -388,7 +384,7 @@ def verdict_gradients(rec: dict) -> str:
     return tr("dW = {dW:.5f}, db = {db:.5f}, equal to autograd's W.grad and b.grad", dW=got["dW"], db=got["db"])
 
 
-def gradients(X: torch.Tensor | None = None, y: torch.Tensor | None = None) -> None:
+def gradients() -> None:
     """Check the dW and db of the cell above against the true gradient, on its data and on fresh data."""
     namespace = caller_namespace()
     run_check(GRADIENTS, lambda: probe_gradients(namespace), verdict_gradients)
@@ -453,15 +449,7 @@ MODULE_SYMPTOMS = [
 def verdict_module(rec: dict) -> str:
     """The LinearRegression class from its record: layer, sizes, bias, and outputs against x W^T + b."""
     cls = rec["cls"]
-    if rec.get("cell_error"):
-        raise Fail(explain(rec["cell_error"]), "error")
-    if cls["kind"] == "missing":
-        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
-                      name="LinearRegression"), "missing")
-    if cls["kind"] == "placeholder":
-        raise NotDone(tr("until it is, the cells below use a working stand-in"))
-    if cls["kind"] != "class" or not cls.get("module_class"):
-        raise Fail(tr("LinearRegression must be a class that subclasses nn.Module"), "module.not-module")
+    need_class("LinearRegression", cls, rec.get("cell_error"), "module.not-module")
     for cfg in rec["configs"]:
         x_in, x_out = cfg["x_in"], cfg["x_out"]
         if cfg.get("init_error"):
@@ -533,11 +521,9 @@ def verdict_module(rec: dict) -> str:
 
 def module_class(cls: object = None) -> type:
     """Check the LinearRegression class above; return it if it passed, else a working stand-in for the cells below."""
-    error = None
-    if cls is None:
-        cls, error = probe.defined(caller_namespace(), "LinearRegression")
-    run_check(MODULE, lambda: probe_module(cls) | {"cell_error": error}, verdict_module)
-    return cls if outcome(MODULE.id).status == PASSED else StandIn
+    namespace = caller_namespace()
+    return lend(MODULE, lambda: probe.student(namespace, "LinearRegression", cls), probe_module, verdict_module,
+                StandIn)
 
 
 def score_table() -> None:

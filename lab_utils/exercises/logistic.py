@@ -20,6 +20,7 @@ from .core import (
     caller_namespace,
     explain,
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
+    need_function,
     run_check,
     tr,
 )
@@ -36,18 +37,6 @@ def _same(a: torch.Tensor | None, b: torch.Tensor, finite: bool = True) -> bool:
     """Equal to float32 rounding; with finite=False an inf or nan where `b` has one counts as equal too."""
     return (a is not None and a.shape == b.shape and (not finite or bool(torch.isfinite(a).all()))
             and torch.allclose(a, b, rtol=1e-4, atol=1e-6, equal_nan=not finite))
-
-
-def _need_function(name: str, fn: dict, cell_error: dict | None) -> None:
-    if cell_error:
-        raise Fail(explain(cell_error), "error")
-    if fn["kind"] == "missing":
-        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
-                      name=name), "missing")
-    if fn["kind"] == "placeholder":
-        raise NotDone
-    if not fn.get("callable") or fn["kind"] == "class":
-        raise Fail(tr("{name} must be a function, got {kind}", name=name, kind=fn.get("name", fn["kind"])), "type")
 
 
 def _tensor_out(name: str, run: dict, shape: list[int], cause: str) -> torch.Tensor:
@@ -118,7 +107,7 @@ def probe_sigmoid(sigmoid_fn: object, derivative_fn: object, seed: int = 0) -> d
 
 def verdict_sigmoid(rec: dict) -> str:
     """sigma(z) and sigma'(z) from the record: values on every input, no in-place change, autograd through it."""
-    _need_function("sigmoid", rec["sigmoid"], rec.get("cell_error"))
+    need_function("sigmoid", rec["sigmoid"], rec.get("cell_error"))
     runs = rec["sigmoid_runs"]
     grid = runs["grid"]
     z = probe.tensor(grid["z"])
@@ -151,7 +140,7 @@ def verdict_sigmoid(rec: dict) -> str:
     d = rec["derivative"]
     if d["kind"] == "placeholder" or d.get("stub"):
         raise NotDone(tr("sigmoid is right; now write sigmoid_derivative"))
-    _need_function("sigmoid_derivative", d, None)
+    need_function("sigmoid_derivative", d)
     druns = rec["derivative_runs"]
     ds = _tensor_out("sigmoid_derivative", druns["grid"], [25], "dsig")
     true_d = true * (1 - true)
@@ -199,12 +188,13 @@ def _function_robust(name: str, runs: dict, reference, cause: str) -> None:
 def sigmoid(sigmoid_fn: object = None, derivative_fn: object = None) -> None:
     """Check sigma(z) = 1 / (1 + e^-z) and sigma'(z) = sigma(z)(1 - sigma(z)) on fresh inputs."""
     namespace = caller_namespace()
-    error = None
-    if sigmoid_fn is None:
-        sigmoid_fn, error = probe.defined(namespace, "sigmoid")
-    if derivative_fn is None:
-        derivative_fn, _ = probe.defined(namespace, "sigmoid_derivative")
-    run_check(SIGMOID, lambda: probe_sigmoid(sigmoid_fn, derivative_fn) | {"cell_error": error}, verdict_sigmoid)
+
+    def run() -> dict:
+        fn, error = probe.student(namespace, "sigmoid", sigmoid_fn)
+        derivative, _ = probe.student(namespace, "sigmoid_derivative", derivative_fn)
+        return probe_sigmoid(fn, derivative) | {"cell_error": error}
+
+    run_check(SIGMOID, run, verdict_sigmoid)
 
 
 # ---- exercise 2: binary cross-entropy by hand -----------------------------------------------------------------
@@ -234,7 +224,7 @@ def probe_bce(bce_fn: object, seed: int = 0) -> dict:
 
 def verdict_bce(rec: dict) -> str:
     """The hand-written BCE from its record: value on both sets against nn.BCELoss, the usual slips named."""
-    _need_function("bce", rec["bce"], rec.get("cell_error"))
+    need_function("bce", rec["bce"], rec.get("cell_error"))
     value = None
     for name in ("fixed", "fresh"):
         run = rec["runs"][name]
@@ -316,10 +306,13 @@ def verdict_bce(rec: dict) -> str:
 
 def bce(bce_fn: object = None) -> None:
     """Check a hand-written binary cross-entropy against nn.BCELoss on the lesson's and fresh predictions."""
-    error = None
-    if bce_fn is None:
-        bce_fn, error = probe.defined(caller_namespace(), "bce")
-    run_check(BCE, lambda: probe_bce(bce_fn) | {"cell_error": error}, verdict_bce)
+    namespace = caller_namespace()
+
+    def run() -> dict:
+        fn, error = probe.student(namespace, "bce", bce_fn)
+        return probe_bce(fn) | {"cell_error": error}
+
+    run_check(BCE, run, verdict_bce)
 
 
 # ---- exercise 3: training on logits ---------------------------------------------------------------------------
@@ -395,7 +388,7 @@ def verdict_logits(rec: dict) -> str:
     """train_on_logits from its record: the weights it reached against BCEWithLogitsLoss on the logits, on two
     problems; the first departure (loss, call order, optimizer, data) named."""
     fn = rec["fn"]
-    _need_function("train_on_logits", fn, rec.get("cell_error"))
+    need_function("train_on_logits", fn, rec.get("cell_error"))
     if fn.get("stub"):
         raise NotDone
     for name, run in rec["runs"].items():
@@ -466,12 +459,12 @@ def verdict_logits(rec: dict) -> str:
 def train_on_logits(train_fn: object = None, model_class: object = None) -> None:
     """Call the student's train_on_logits on fresh models under observation and compare with the right training."""
     namespace = caller_namespace()
-    error = None
-    if train_fn is None:
-        train_fn, error = probe.defined(namespace, "train_on_logits")
-    if model_class is None:
-        model_class = namespace.get("LogisticRegression")
-    run_check(LOGITS, lambda: probe_logits(train_fn, model_class) | {"cell_error": error}, verdict_logits)
+
+    def run() -> dict:
+        fn, error = probe.student(namespace, "train_on_logits", train_fn)
+        return probe_logits(fn, model_class or namespace.get("LogisticRegression")) | {"cell_error": error}
+
+    run_check(LOGITS, run, verdict_logits)
 
 
 def score_table() -> None:

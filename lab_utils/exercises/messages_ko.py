@@ -85,8 +85,8 @@ MESSAGES: dict[str, str] = {
         "{name} = {value:.5f}은(는) 여기서 평균 제곱 오차의 기울기가 아닙니다. (1/n) * sum((W x + b - y)^2)에 연쇄 법칙을 적용하세요",
     "until it is, the cells below use a working stand-in":
         "완성될 때까지 아래 셀들은 대신 동작하는 클래스를 씁니다",
-    "LinearRegression must be a class that subclasses nn.Module":
-        "LinearRegression은 nn.Module을 상속하는 클래스여야 합니다",
+    "{name} must be a class that subclasses nn.Module":
+        "{name}은(는) nn.Module을 상속하는 클래스여야 합니다",
     "keep the layer as self.linear = nn.Linear(...): the rest of the notebook reads model.linear.weight":
         "층은 self.linear = nn.Linear(...)로 두세요. 노트북의 나머지 부분이 model.linear.weight를 읽습니다",
     "LinearRegression({x_in}, {x_out}) made nn.Linear({a}, {b}): pass x_in, then x_out":
@@ -175,8 +175,6 @@ MESSAGES: dict[str, str] = {
         "손으로 하는 순전파",
     "a configuration that works on 99 % of seeds":
         "시드의 99 %에서 성공하는 설정",
-    "MultiLayerPerceptron must be a class that subclasses nn.Module":
-        "MultiLayerPerceptron은 nn.Module을 상속하는 클래스여야 합니다",
     "the output has no sigmoid: apply it to z2 so that y_hat is a probability for BCELoss":
         "출력에 시그모이드가 없습니다. y_hat이 BCELoss에 넣을 확률이 되도록 z2에 시그모이드를 적용하세요",
     "the hidden layer has no activation: two linear layers in a row are still one straight line":

@@ -15,14 +15,14 @@ from torch import nn
 from . import probe
 from .core import (
     N_,
-    PASSED,
     Exercise,
     Fail,
     NotDone,
     caller_namespace,
     explain,
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
-    outcome,
+    lend,
+    need_class,
     run_check,
     tr,
 )
@@ -106,16 +106,8 @@ def _layers(cfg: dict) -> tuple[dict | None, dict | None]:
 def verdict_mlp(rec: dict) -> str:
     """The MultiLayerPerceptron class from its record: layers by their shapes (any names), then its outputs
     against sigmoid(linear2(activation(linear1(x)))) computed from its own weights, the usual slips named."""
-    if rec.get("cell_error"):
-        raise Fail(explain(rec["cell_error"]), "error")
     cls = rec["cls"]
-    if cls["kind"] == "missing":
-        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
-                      name="MultiLayerPerceptron"), "missing")
-    if cls["kind"] == "placeholder":
-        raise NotDone(tr("until it is, the cells below use a working stand-in"))
-    if cls["kind"] != "class" or not cls.get("module_class"):
-        raise Fail(tr("MultiLayerPerceptron must be a class that subclasses nn.Module"), "mlp.not-module")
+    need_class("MultiLayerPerceptron", cls, rec.get("cell_error"), "mlp.not-module")
     for cfg in rec["configs"]:
         hidden = cfg["hidden"]
         if cfg.get("init_error"):
@@ -251,17 +243,9 @@ def _adapted(cls: type, rec: dict) -> type:
 def mlp_class(cls: object = None) -> type:
     """Check the MultiLayerPerceptron class above; return it if it passed (reachable as the cells below expect),
     else a working stand-in."""
-    error = None
-    if cls is None:
-        cls, error = probe.defined(caller_namespace(), "MultiLayerPerceptron")
-    records = {}
-
-    def run() -> dict:
-        records["rec"] = probe_mlp(cls) | {"cell_error": error}
-        return records["rec"]
-
-    run_check(MLP, run, verdict_mlp)
-    return _adapted(cls, records["rec"]) if outcome(MLP.id).status == PASSED else StandIn
+    namespace = caller_namespace()
+    return lend(MLP, lambda: probe.student(namespace, "MultiLayerPerceptron", cls), probe_mlp, verdict_mlp, StandIn,
+                adapt=_adapted)
 
 
 # ---- exercise 2: the forward pass by hand ---------------------------------------------------------------------
@@ -391,7 +375,7 @@ def verdict_forward(rec: dict) -> str:
     return tr("z2 = w·h + b = [{values}], the output unit's logit for each input", values=values)
 
 
-def forward_by_hand(model: nn.Module | None = None, X: torch.Tensor | None = None) -> None:
+def forward_by_hand() -> None:
     """Check z1, h and z2 of the cell above against the network's layers, and on a fresh network."""
     namespace = caller_namespace()
     run_check(FORWARD, lambda: probe_forward(namespace), verdict_forward)
@@ -467,10 +451,12 @@ def verdict_config(rec: dict) -> str:
 def configuration(X: torch.Tensor, y: torch.Tensor) -> None:
     """Train 500 seeds of the chosen my_hidden, my_optimizer, my_lr for 1000 epochs; pass if 99 % succeed."""
     namespace = caller_namespace()
-    error = None
-    if "my_hidden" not in namespace:
+
+    def run() -> dict:
         _, error = probe.defined(namespace, "my_hidden")
-    run_check(CONFIG, lambda: probe_config(namespace, X, y) | {"cell_error": error}, verdict_config)
+        return probe_config(namespace, X, y) | {"cell_error": error}
+
+    run_check(CONFIG, run, verdict_config)
 
 
 def score_table() -> None:

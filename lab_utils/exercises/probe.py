@@ -25,6 +25,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from .core import is_stub
+
 CELL_FILE = "<exercise cell>"  # the file name of a re-run cell, so that errors point at the student's lines
 
 
@@ -190,8 +192,6 @@ def execute(source: str, where: dict[str, Any]) -> dict[str, Any] | None:
 
 def function(value: object) -> dict[str, Any]:
     """data() of a student's function or class, with whether it still holds the `...` placeholder."""
-    from .core import is_stub
-
     return {**data(value), "callable": callable(value) and value is not MISSING, "stub": is_stub(value)}
 
 
@@ -321,6 +321,11 @@ def tensor(record: Mapping[str, Any] | None) -> torch.Tensor | None:
 def generator(seed: int) -> torch.Generator:
     """A private random generator for probe inputs: the notebook's generator is never drawn from."""
     return torch.Generator().manual_seed(seed)
+
+
+def student(namespace: Mapping[str, Any], name: str, given: object = None) -> tuple[object, dict[str, Any] | None]:
+    """The object a check judges: `given` if the caller passed one, else the student's `name` (see defined)."""
+    return (given, None) if given is not None else defined(namespace, name)
 
 
 def defined(namespace: Mapping[str, Any], name: str) -> tuple[object, dict[str, Any] | None]:
