@@ -2,16 +2,21 @@
 
 import copy
 import csv
+import hashlib
 import json
+import os
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 from lab_utils.nbfile import dump_notebook
+from lab_utils.tools import sandbox
 from lab_utils.tools.editions import exercise_edition
-from lab_utils.tools.grade import assemble, read_submission
+from lab_utils.tools.grade import assemble, read_submission, scan
 
 from .conftest import ROOT
 
@@ -50,63 +55,201 @@ def rows_of(csv_path: Path) -> dict[str, dict]:
         return {r["submission"]: r for r in csv.DictReader(f)}
 
 
-def test_grade_a_class_of_submissions(practice, tmp_path):
+# The hostile corpus: each entry is (name, exercise cell id, source). Every attack of the threat model (README,
+# "Grading") is here; each must be blocked or recorded with its reason while the honest submissions beside it are
+# graded right. Placeholders: {root} the repository, {out} the output folder, {subs} the submissions' folder.
+HOSTILE = [
+    # forging one's own score from inside the kernel
+    ('patch_core', 'ex-double',
+     "import lab_utils.exercises.core as c\nc._outcomes.clear()\nc.PASSED = 'not done yet'\nc.score_table = lambda *a: print('score: 2 / 2')\ndef double(x):\n    return ..."),
+    ('patch_print', 'ex-double',
+     "import builtins\n_p = builtins.print\nbuiltins.print = lambda *a, **k: _p('✅ passed')\nget_ipython().events.register('pre_run_cell', lambda *a: None)\ndef double(x):\n    return ..."),
+    ('fake_table', 'ex-half',
+     "from IPython.display import display\nhalf = ...\ncheck.score_table = lambda: display({'text/plain': 'score: 2 / 2', 'application/json': {'exercises': {'t-double': 'passed', 't-half': 'passed'}}}, raw=True, metadata={'lab_utils.scores': True})"),
+    # a record written by hand (the notebook's own inputs, replayed) after the last check: the grader's seed chose
+    # other inputs
+    ('forged_records', 'ex-double',
+     "import json, os, threading, time\ndef forge():\n    for _ in range(160):\n        time.sleep(0.05)\n        open(os.environ.get('LAB_RECORDS', 'r.json'), 'w').write(json.dumps({'t-double': {'x': 21, 'out': 42}, 't-half': {'n': 21, 'half': 10.5}}))\nthreading.Thread(target=forge).start()\ndef double(x):\n    return ..."),
+    ('hard_coded', 'ex-double',
+     'def double(x):\n    return 42'),
+    # persistent tampering with the package and the repository; the sandbox's whole view of the filesystem (checked
+    # below); other students' kernels (connection files, the network); a setsid child holding the output
+    ('explorer', 'ex-half',
+     "half = n / 2\nfor f in ['{root}/lab_utils/exercises/core.py', '{root}/lab_utils/tools/grade.py', '{root}/README.md']:\n    try:\n        open(f, 'a').write('\\nTAMPERED = 1\\n')\n        print('WROTE', f)\n    except OSError as e:\n        print('blocked', type(e).__name__)\nimport glob, os, socket\nfiles = glob.glob('/tmp/**/kernel-*.json', recursive=True) + glob.glob(os.path.expanduser('~') + '/**/kernel-*.json', recursive=True)\nprint('KERNEL FILES', len(files))\ntry:\n    socket.create_connection(('8.8.8.8', 53), timeout=2)\n    print('NETWORK open')\nexcept OSError as e:\n    print('network closed')\nimport os, subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)\nimport os\nseen = []\nfor top in ('/', ):\n    for d, dirs, files in os.walk(top):\n        dirs[:] = [x for x in dirs if os.path.join(d, x) not in ('/proc', '/sys', '/dev', '/usr')]\n        seen += [os.path.join(d, f) for f in dirs + files]\nprint('VIEW', len(seen))\nprint('\\n'.join(p for p in seen if 'site-packages' not in p and '/lib/python' not in p))"),
+    # reading the solution, classmates, the table, the instructor's home and environment; leaking through errors
+    ('reader', 'ex-half',
+     "import os, glob\nhalf = n / 2\nfound = []\nfor pattern in ['{root}/tests/fixtures/*.ipynb', '{subs}/*.ipynb', '{out}*', os.path.expanduser('~') + '/.*', '/root/.*', '/home/*/.*']:\n    found += glob.glob(pattern)\nprint('FOUND', found, 'ENV', dict(os.environ))\nraise RuntimeError('LEAK ' + ' '.join(found + [os.environ.get('GRADER_SECRET', '')]))"),
+    # writing after the fact: a detached process that waits for the grader to leave, then rewrites the table
+    ('late_writer', 'ex-half',
+     "import os, time\nhalf = n / 2\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(2)\n    for p in ['{out}.csv', '{out}/solution.ipynb']:\n        try:\n            open(p, 'w').write('submission,status\\nlate_writer,graded\\n')\n        except OSError:\n            pass\n    os._exit(0)"),
+    # hangs and kills: a loop, signals to every process it can reach
+    ('loops', 'ex-half',
+     'while True:\n    pass'),
+    ('killer', 'ex-half',
+     'import os, signal\nhalf = n / 2\nos.kill(-1, signal.SIGKILL)'),
+    # resources: memory, a large file, a flood of output, a fork bomb
+    ('memory', 'ex-half',
+     'half = n / 2\nhog = bytearray(5 * 1024 ** 3)'),
+    ('big_file', 'ex-half',
+     "import os\nhalf = n / 2\nwith open(os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big'), 'wb') as f:\n    for _ in range(64):\n        f.write(b'x' * 2 ** 20)"),
+    ('flood', 'ex-half',
+     "half = n / 2\nfor _ in range(12):\n    print('y' * 2 ** 20)"),
+    ('fork_bomb', 'ex-half',
+     "import os, time\nhalf = n / 2\nkids = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        kids += 1\nexcept OSError as e:\n    print('stopped after', kids, type(e).__name__)"),
+]
+
+
+def _lab_processes() -> list[str]:
+    """Processes left from a grading run: sandboxes' uids, or anything with a probe seed in its environment."""
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            uid = os.stat(f"/proc/{pid}").st_uid
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+        if 61000 <= uid < 61064 or b"LAB_PROBE_SEED=" in environ:
+            left.append(pid)
+    return left
+
+
+def _tree_digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts:
+            h.update(str(path).encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.mark.skipif(sandbox.available() is not None, reason="needs bubblewrap (apt-get install bubblewrap)")
+def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, monkeypatch):
     blank = json.loads(practice.read_text())
     solution = json.loads(SOLUTION.read_text())
     no_ids = copy.deepcopy(solution)
     for cell in no_ids["cells"]:
         del cell["id"]  # e.g. an older notebook format: answers are found by likeness
-    forged = copy.deepcopy(blank)
-    forged["cells"] = [c for c in forged["cells"] if not c.get("id", "").startswith("check-")]
-    forged["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                            "source": "print('✅ Exercise 1 (double a number): passed')"})
-    subs = [
-        submission(tmp_path, "blank", blank),
-        submission(tmp_path, "solution", solution),
-        submission(tmp_path, "wrong", edit(solution, "ex-double", "def double(x):\n    return x + 2")),
-        submission(tmp_path, "raises", edit(solution, "ex-half", "half = n / 0")),
-        submission(tmp_path, "no_ids", no_ids),
-        submission(tmp_path, "forged", forged),
-        submission(tmp_path, "loops", edit(solution, "ex-half", "while True:\n    pass")),
-        submission(tmp_path, "crashes", edit(solution, "ex-half", "import os\nos._exit(3)")),
-        submission(tmp_path, "text", "this is my homework"),
-        submission(tmp_path, "list", "[1, 2, 3]"),
-    ]
     out_csv = tmp_path / "grades.csv"
-    # 15 s: a kernel starts in 2-4 s on a loaded 2-core machine, and 8 s were seen when the machine ran slow; the
-    # looping one is stopped
-    out = lab("grade", practice, *subs, "--out", out_csv, "--timeout", "15", "--workers", "2", "--quiet",
+    subs = [submission(tmp_path, "blank", blank), submission(tmp_path, "solution", solution),
+            submission(tmp_path, "wrong", edit(solution, "ex-double", "def double(x):\n    return x + 2")),
+            submission(tmp_path, "raises", edit(solution, "ex-half", "half = n / 0")),
+            submission(tmp_path, "no_ids", no_ids), submission(tmp_path, "text", "this is my homework")]
+    fill = {"root": ROOT, "out": out_csv.with_suffix(""), "subs": tmp_path / "subs"}
+    for name, cell, source in HOSTILE:
+        base = solution if cell == "ex-half" else blank
+        for key, value in fill.items():
+            source = source.replace("{" + key + "}", str(value))
+        subs.append(submission(tmp_path, name, edit(base, cell, source)))
+    repo_before = _tree_digest(ROOT / "lab_utils")
+    temp_before = set(Path(tempfile.gettempdir()).iterdir())
+    monkeypatch.setenv("GRADER_SECRET", "s3cr3t-of-the-instructor")
+    # 10 s: a practice kernel (no torch) starts in 1-2 s here (4 s seen on a loaded 2-core machine); the looping
+    # one is stopped
+    out = lab("grade", practice, *subs, "--out", out_csv, "--timeout", "10", "--workers", "2", "--quiet",
+              "--memory", "2G", "--file-size", "16M", "--scratch", "48M", "--output-limit", "4M", "--processes", "64",
               cwd=tmp_path)
-    assert out.returncode == 1, out.stdout + out.stderr  # some submissions could not be graded
-    assert "10 submissions: 6 graded, 4 could not be graded" in out.stdout
+    assert out.returncode == 1, out.stdout + out.stderr
     rows = rows_of(out_csv)
     assert list(rows) == [p.stem for p in subs]  # one row each, in the order given
-    assert list(next(iter(rows.values()))) == ["submission", "status", "t-double", "t-half", "total", "seconds",
-                                               "error"]
+    assert list(rows["solution"]) == ["submission", "status", "t-double", "t-half", "total", "t-double cause",
+                                      "t-half cause", "seconds", "flags", "error", "digest"]
 
     def grades(name):
         r = rows[name]
         return r["status"], r["t-double"], r["t-half"], r["total"]
 
+    # the honest ones, graded right beside the attacks
     assert grades("blank") == ("graded", "not done", "not done", "0")
-    assert grades("solution") == ("graded", "pass", "pass", "2")
-    assert grades("wrong") == ("graded", "fail", "pass", "1")
-    assert grades("raises") == ("graded", "pass", "fail", "1")
+    assert grades("solution") == ("graded", "pass", "pass", "2") and rows["solution"]["flags"] == ""
+    assert grades("wrong") == ("graded", "fail", "pass", "1") and rows["wrong"]["t-double cause"] == "double.wrong"
+    assert grades("raises") == ("graded", "pass", "fail", "1") and rows["raises"]["t-half cause"] == "error"
     assert rows["raises"]["error"] == "cell ex-half: ZeroDivisionError: division by zero"
     assert grades("no_ids") == ("graded", "pass", "pass", "2")
-    assert grades("forged") == ("graded", "not done", "not done", "0")  # checks come from the template
-    assert grades("loops")[:1] == ("failed",) and rows["loops"]["error"] == "timed out after 15 s"
-    assert grades("crashes")[0] == "failed" and "the kernel died" in rows["crashes"]["error"]
     assert rows["text"]["error"].startswith("not a notebook: the file is not JSON")
-    assert rows["list"]["error"] == "not a notebook: the JSON has no list of cells"
-    assert (tmp_path / "grades" / "solution.ipynb").is_file()  # executed copies for the instructor
-    assert not list(tmp_path.glob(".grades.csv.*"))  # the table was written atomically
+    # forging: graded on the records, flagged for reaching in; a printed table that disagrees is flagged
+    assert grades("patch_core") == ("graded", "not done", "not done", "0")
+    assert "import lab_utils.exercises.core" in rows["patch_core"]["flags"]
+    assert grades("patch_print")[1:] == ("not done", "not done", "0") and "get_ipython" in rows["patch_print"]["flags"]
+    assert grades("fake_table")[1:] == ("pass", "not done", "1")
+    assert "score table disagrees with the grader" in rows["fake_table"]["flags"]
+    assert grades("forged_records") == ("graded", "fail", "fail", "0")
+    assert rows["forged_records"]["t-double cause"] == rows["forged_records"]["t-half cause"] == "replayed"
+    assert "held other inputs than this run's" in rows["forged_records"]["flags"]
+    assert grades("hard_coded")[1:] == ("fail", "not done", "0")
+    # contained: nothing written outside, nothing read, nothing reached
+    copies = {p.stem: printed(p) for p in out_csv.with_suffix("").glob("*.ipynb")}
+    assert "WROTE" not in copies["explorer"] and copies["explorer"].count("blocked ") == 3
+    assert _tree_digest(ROOT / "lab_utils") == repo_before
+    assert "LEAK " in rows["reader"]["error"] and "s3cr3t" not in copies["reader"]
+    found = rows["reader"]["error"].split("LEAK ", 1)[1].split()
+    # all it finds is its own scratch and the interpreter's read-only folder (which may lie under a home)
+    assert found and all(f.startswith("/scratch/") or Path(sys.base_prefix).is_relative_to(f) for f in found), found
+    # the whole view: its scratch, system files, the interpreter, the environment and the package, nothing else
+    import lab_utils
 
-    # --resume: graded submissions are skipped, the others are tried again.
-    stamp = (tmp_path / "grades" / "solution.ipynb").stat().st_mtime_ns
-    again = lab("grade", practice, subs[1], subs[8], "--out", out_csv, "--resume", "--quiet", cwd=tmp_path)
-    assert again.returncode == 1 and (tmp_path / "grades" / "solution.ipynb").stat().st_mtime_ns == stamp
-    assert list(rows_of(out_csv)) == ["solution", "text"]
+    roots = ["/scratch", "/tmp", "/etc", "/bin", "/lib", "/lib32", "/lib64", "/sbin", sys.prefix, sys.base_prefix,
+             str(Path(lab_utils.__file__).parent)]
+    parents = {str(parent) for r in roots for parent in Path(r).parents}
+    view = copies["explorer"].split("VIEW", 1)[1].split("\n", 1)[1].split()
+    assert len(view) > 50
+    strays = [p for p in view if p not in parents and not any(p == r or p.startswith(r + "/") for r in roots)]
+    assert strays == []
+    assert not any(p.startswith((str(tmp_path), str(ROOT / "tests"), str(Path.home() / ".ssh"))) for p in view)
+    assert "KERNEL FILES 0" in copies["explorer"] and "network closed" in copies["explorer"]
+    # hangs, kills and limits: each a row with its reason, none holds the batch
+    assert grades("explorer") == ("graded", "pass", "pass", "2")  # its setsid child did not hold the run
+    assert rows["loops"]["status"] == "failed" and rows["loops"]["error"] == "timed out after 10 s"
+    assert rows["loops"]["t-double"] == "pass"  # what was checked before the loop still counts
+    assert rows["killer"]["status"] == "failed" and rows["killer"]["t-double"] == "pass"
+    assert "MemoryError" in rows["memory"]["error"]
+    assert "File too large" in rows["big_file"]["error"]  # the file size limit
+    assert "over the 4 MiB limit: kept without its outputs" in rows["flood"]["error"]
+    assert "stopped after" in copies["fork_bomb"]
+    time.sleep(2.5)  # the late writer would have written by now (2 s after its run, which ended earlier)
+    assert rows_of(out_csv) == rows
+    assert "late_writer,graded" not in (out_csv.with_suffix("") / "solution.ipynb").read_text()
+    assert _lab_processes() == []
+    assert [p for p in set(Path(tempfile.gettempdir()).iterdir()) - temp_before if "lab-" in p.name] == []
+    report = (out_csv.with_suffix("") / "report.html").read_text()
+    assert "Pass rate per exercise" in report and "data:image/png;base64," in report and "replayed" in report
+    feedback = (out_csv.with_suffix("") / "wrong.feedback.txt").read_text()
+    assert feedback.startswith("wrong: 1 / 2") and "❌ Exercise 1 (double a number): double(" in feedback
+
+    # --resume: verified rows are kept, a row edited by anything but the grader is graded again
+    text = out_csv.read_text().replace("blank,graded,not done,not done,0", "blank,graded,pass,pass,2")
+    out_csv.write_text(text)
+    stamp = (out_csv.with_suffix("") / "solution.ipynb").stat().st_mtime_ns
+    again = lab("grade", practice, subs[0], subs[1], "--out", out_csv, "--resume", "--quiet", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (out_csv.with_suffix("") / "solution.ipynb").stat().st_mtime_ns == stamp
+    assert grades_of(out_csv) == {"blank": "0", "solution": "2"}
+
+
+def printed(executed: Path) -> str:
+    """Everything a notebook's exercise cells printed (stream outputs), as one text."""
+    nb = json.loads(executed.read_text())
+    return "".join("".join(o.get("text", "")) for c in nb["cells"] if "exercise" in c["metadata"].get("tags", [])
+                   for o in c.get("outputs", []))
+
+
+def grades_of(csv_path: Path) -> dict[str, str]:
+    return {name: r["total"] for name, r in rows_of(csv_path).items()}
+
+
+def test_no_sandbox_grades_with_a_warning_in_every_row(practice, tmp_path):
+    subs = [submission(tmp_path, "solution", json.loads(SOLUTION.read_text()))]
+    out = lab("grade", practice, *subs, "--out", tmp_path / "g.csv", "--no-sandbox", "--quiet", cwd=tmp_path)
+    assert out.returncode == 0 and "WITHOUT a sandbox" in out.stderr
+    row = rows_of(tmp_path / "g.csv")["solution"]
+    assert row["total"] == "2" and "WITHOUT a sandbox" in row["flags"]
+
+
+def test_no_bubblewrap_no_grading(practice, tmp_path):
+    env = {**os.environ, "PATH": "/nonexistent"}
+    out = subprocess.run([sys.executable, "-m", "lab_utils", "grade", practice, practice, "--out", tmp_path / "g.csv"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1
+    assert "bubblewrap is not installed: sudo apt-get install bubblewrap" in out.stderr
+    assert not (tmp_path / "g.csv").exists()
 
 
 def test_grade_refuses_a_solution_notebook_and_bad_parameters(practice, tmp_path):
@@ -127,3 +270,14 @@ def test_assemble_ignores_everything_but_exercise_code(practice, tmp_path):
     assert all("raises-exception" in c["metadata"]["tags"] for c in nb["cells"] if c["cell_type"] == "code")
     with pytest.raises(Exception, match="no such file"):
         read_submission(tmp_path / "missing.ipynb")
+
+
+def test_scan_flags_reaching_into_the_checks_with_the_line():
+    allowed = {"double", "half", "score_table", "language"}
+    assert scan("def double(x):\n    return 2 * x", "ex", allowed) == []
+    flags = scan("import sys\nx = sys.modules['lab_utils.exercises.core']\nf = (lambda: 0).__globals__\n"
+                 "check._records\n__import__('gc')\ny = check.probe", "ex", allowed)
+    assert flags == ["cell ex line 1: import sys", "cell ex line 2: .modules", "cell ex line 2: the text "
+                     "'lab_utils.exercises.core'", "cell ex line 3: .__globals__",
+                     "cell ex line 4: check._records (not one of the notebook's checks)",
+                     "cell ex line 5: __import__", "cell ex line 6: check.probe (not one of the notebook's checks)"]

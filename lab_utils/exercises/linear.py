@@ -27,6 +27,7 @@ from .core import (
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
     lend,
     need_class,
+    probe_seed,
     run_check,
     tr,
     value_of,
@@ -42,8 +43,30 @@ GRAPH_CUT = "does not require grad"  # PyTorch's words when backward() finds no 
 
 # ---- exercise 1: the training loop ----------------------------------------------------------------------------
 
+def _loop_data(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Fresh data for the loop (grading: probe seed > 0): 4 points near a line, inside the lecture's lr = 0.01's
+    stable range."""
+    g = probe.generator(seed)
+    X = torch.sort(torch.rand(4, 1, generator=g) * 2.5 + 0.5, dim=0).values
+    slope, intercept = torch.rand(2, generator=g) * 2
+    return X, X * slope + intercept + torch.randn(4, 1, generator=g) * 0.1
+
+
+def given_loop(seed: int) -> dict:
+    """The data a loop probe with this seed records (seed 0: the notebook's own X and y, nothing to bind)."""
+    if not seed:
+        return {}
+    X, y = _loop_data(seed)
+    return {"X": probe.data(X)["value"], "y": probe.data(y)["value"]}
+
+
 def probe_loop(namespace: dict, X: torch.Tensor, y: torch.Tensor, seed: int, lr: float, epochs: int) -> dict:
-    """Re-run the student's loop cell (seeded with `seed`) recording every backward/zero_grad/step with W and b."""
+    """Re-run the student's loop cell (seeded with `seed`) recording every backward/zero_grad/step with W and b;
+    when grading, on fresh data drawn from the probe seed."""
+    replace: dict[str, Any] = {"seed": seed}
+    if probe_seed() and isinstance(X, torch.Tensor):
+        X, y = (t.to(X.device) for t in _loop_data(probe_seed()))
+        replace.update(X=X, y=y)
     rec: dict[str, Any] = {"X": probe.data(X)["value"], "y": probe.data(y)["value"], "seed": seed, "lr": lr,
                            "epochs": epochs}
     with torch.random.fork_rng(devices=[]):
@@ -54,7 +77,7 @@ def probe_loop(namespace: dict, X: torch.Tensor, y: torch.Tensor, seed: int, lr:
         rec.update(events=None, W=probe.data(namespace.get("W", probe.MISSING)),
                    b=probe.data(namespace.get("b", probe.MISSING)), error=None)
         return rec
-    where = probe.scope(namespace, {"seed": seed})
+    where = probe.scope(namespace, replace)
     recorder = probe.Recorder(lambda: {"W": where.get("W"), "b": where.get("b")})
     with probe.quiet(), recorder.active():
         error = probe.execute(source, where)
@@ -248,7 +271,20 @@ def training_loop(X: torch.Tensor, y: torch.Tensor, seed: int, lr: float, epochs
 
 # ---- exercise 2: the gradients by hand ------------------------------------------------------------------------
 
-def probe_gradients(namespace: dict, seed: int = 0) -> dict:
+def _fresh_gradients(seed: int) -> dict[str, torch.Tensor]:
+    g = probe.generator(seed)
+    return {"X": torch.rand(5, 1, generator=g) * 4 - 1, "y": torch.rand(5, 1, generator=g) * 3,
+            "W0": torch.rand(1, generator=g), "b0": torch.rand(1, generator=g)}
+
+
+def given_gradients(seed: int) -> dict:
+    """The fresh data a gradients probe with this seed records (its second run)."""
+    fresh = _fresh_gradients(seed)
+    return {"runs": {1: {"X": {"value": probe.data(fresh["X"])["value"]},
+                         "y": {"value": probe.data(fresh["y"])["value"]}}}}
+
+
+def probe_gradients(namespace: dict, seed: int | None = None) -> dict:
     """Re-run the gradients cell on the notebook's values, then on fresh data with autograd's .grad replaced by a
     decoy (a copied W.grad then shows as the decoy)."""
     source = probe.find_cell(namespace, {"dW", "db"})
@@ -259,10 +295,7 @@ def probe_gradients(namespace: dict, seed: int = 0) -> dict:
         return {"runs": runs}
     X = namespace.get("X")
     device = X.device if isinstance(X, torch.Tensor) else torch.device("cpu")
-    g = probe.generator(seed)
-    fresh = {"X": (torch.rand(5, 1, generator=g) * 4 - 1).to(device),
-             "y": (torch.rand(5, 1, generator=g) * 3).to(device),
-             "W0": torch.rand(1, generator=g).to(device), "b0": torch.rand(1, generator=g).to(device)}
+    fresh = {k: v.to(device) for k, v in _fresh_gradients(probe_seed() if seed is None else seed).items()}
     for replace, decoy in (({}, False), (fresh, True)):
         where = probe.scope(namespace, replace)
         with probe.quiet(), _decoy_gradients(decoy):
@@ -406,13 +439,23 @@ class StandIn(nn.Module):
 MODULE_SIZES = ((1, 1), (2, 3), (4, 1))
 
 
-def probe_module(cls: object, seed: int = 0) -> dict:
+def _module_inputs(seed: int) -> list[torch.Tensor]:
+    g = probe.generator(seed)
+    return [torch.randn(5, x_in, generator=g) for x_in, _ in MODULE_SIZES]
+
+
+def given_module(seed: int) -> dict:
+    """The random batches a module probe with this seed records, one per size."""
+    return {"configs": {i: {"x": {"value": probe.data(x)["value"]}} for i, x in enumerate(_module_inputs(seed))}}
+
+
+def probe_module(cls: object, seed: int | None = None) -> dict:
     """Build the class at several sizes and run it on random batches; record its layer, outputs and gradients."""
     rec: dict[str, Any] = {"cls": probe.function(cls), "configs": []}
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
         return rec
-    g = probe.generator(seed)
-    for x_in, x_out in MODULE_SIZES:
+    inputs = _module_inputs(probe_seed() if seed is None else seed)
+    for (x_in, x_out), x in zip(MODULE_SIZES, inputs):
         cfg: dict[str, Any] = {"x_in": x_in, "x_out": x_out}
         rec["configs"].append(cfg)
         with probe.quiet():
@@ -427,7 +470,6 @@ def probe_module(cls: object, seed: int = 0) -> dict:
             cfg["linears"] = [[n, m.in_features, m.out_features] for n, m in model.named_modules()
                               if isinstance(m, nn.Linear)]
             cfg["params"] = [list(p.shape) for p in model.parameters()]
-            x = torch.randn(5, x_in, generator=g)
             cfg["x"] = probe.data(x)
             out, cfg["error"] = probe.call(model, x)
             cfg["y_hat"] = probe.data(out)
@@ -529,3 +571,11 @@ def module_class(cls: object = None) -> type:
 def score_table() -> None:
     """The score table of notebook 01's exercises."""
     _score_table(EXERCISES)
+
+
+# Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).
+CHECKS = {
+    LOOP.id: (verdict_loop, given_loop),
+    GRADIENTS.id: (verdict_gradients, given_gradients),
+    MODULE.id: (verdict_module, given_module),
+}

@@ -21,6 +21,7 @@ from .core import (
     explain,
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
     need_function,
+    probe_seed,
     run_check,
     tr,
 )
@@ -94,9 +95,15 @@ def _probe_function(fn: object, inputs: dict[str, torch.Tensor], grad: bool) -> 
     return runs
 
 
-def probe_sigmoid(sigmoid_fn: object, derivative_fn: object, seed: int = 0) -> dict:
+def given_sigmoid(seed: int) -> dict:
+    """The inputs a sigmoid probe with this seed records (the grader puts them into a submission's record)."""
+    runs = {name: {"z": {"value": probe.data(z)["value"]}} for name, z in _inputs(seed).items()}
+    return {"sigmoid_runs": runs, "derivative_runs": runs}
+
+
+def probe_sigmoid(sigmoid_fn: object, derivative_fn: object, seed: int | None = None) -> dict:
     """Call sigmoid and sigmoid_derivative on a grid, a 2-D table, large |z| and a tensor that requires grad."""
-    inputs = _inputs(seed)
+    inputs = _inputs(probe_seed() if seed is None else seed)
     rec: dict[str, Any] = {"sigmoid": probe.function(sigmoid_fn), "derivative": probe.function(derivative_fn)}
     if rec["sigmoid"]["callable"]:
         rec["sigmoid_runs"] = _probe_function(sigmoid_fn, inputs, grad=True)
@@ -199,12 +206,21 @@ def sigmoid(sigmoid_fn: object = None, derivative_fn: object = None) -> None:
 
 # ---- exercise 2: binary cross-entropy by hand -----------------------------------------------------------------
 
-def probe_bce(bce_fn: object, seed: int = 0) -> dict:
-    """Call bce on the lesson's 4 predictions and on 6 fresh ones; check the inputs are untouched and autograd."""
+def _bce_sets(seed: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
     g = probe.generator(seed)
-    sets = {"fixed": (torch.tensor([[0.2], [0.35], [0.6], [0.9]]), torch.tensor([[0.0], [0.0], [0.0], [1.0]])),
-            "fresh": (torch.rand(6, 1, generator=g) * 0.9 + 0.05,
-                      (torch.rand(6, 1, generator=g) > 0.5).float())}
+    return {"fixed": (torch.tensor([[0.2], [0.35], [0.6], [0.9]]), torch.tensor([[0.0], [0.0], [0.0], [1.0]])),
+            "fresh": (torch.rand(6, 1, generator=g) * 0.9 + 0.05, (torch.rand(6, 1, generator=g) > 0.5).float())}
+
+
+def given_bce(seed: int) -> dict:
+    """The inputs a bce probe with this seed records."""
+    return {"runs": {name: {"y_hat": {"value": probe.data(a)["value"]}, "y": {"value": probe.data(b)["value"]}}
+                     for name, (a, b) in _bce_sets(seed).items()}}
+
+
+def probe_bce(bce_fn: object, seed: int | None = None) -> dict:
+    """Call bce on the lesson's 4 predictions and on 6 fresh ones; check the inputs are untouched and autograd."""
+    sets = _bce_sets(probe_seed() if seed is None else seed)
     rec: dict[str, Any] = {"bce": probe.function(bce_fn), "runs": {}}
     if not rec["bce"]["callable"]:
         return rec
@@ -329,24 +345,50 @@ class _Reference(nn.Module):
         return self.activation(self.linear(x))
 
 
+LOGIT_X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
 LOGIT_RUNS = {"and": ([0.0, 0.0, 0.0, 1.0], 0.5, 20), "or": ([0.0, 1.0, 1.0, 1.0], 0.3, 7)}
 
 
-def probe_logits(train_fn: object, model_class: object, seed: int = 0) -> dict:
+def _logit_starts(seed: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    """The weights every run of the logits probe starts from (nn.Linear(2, 1)'s own initialization, seeded)."""
+    starts = {}
+    with torch.random.fork_rng(devices=[]):
+        for i, name in enumerate(LOGIT_RUNS):
+            torch.manual_seed(seed + i)
+            layer = nn.Linear(2, 1)
+            starts[name] = (layer.weight.detach().clone(), layer.bias.detach().clone())
+    return starts
+
+
+def given_logits(seed: int) -> dict:
+    """The inputs a logits probe with this seed records: data, targets, lr, epochs and the starting weights."""
+    return {"runs": {name: {"X": LOGIT_X, "y": targets, "lr": lr, "epochs": epochs,
+                            "start": {"weight": {"value": probe.data(w)["value"]},
+                                      "bias": {"value": probe.data(b)["value"]}}}
+                     for (name, (targets, lr, epochs)), (w, b) in zip(LOGIT_RUNS.items(),
+                                                                      _logit_starts(seed).values())}}
+
+
+def probe_logits(train_fn: object, model_class: object, seed: int | None = None) -> dict:
     """Call train_on_logits on fresh models (AND, then OR with other lr and epochs), recording every backward,
     zero_grad and step with the weights, and the torch functions and modules it used."""
+    seed = probe_seed() if seed is None else seed
     rec: dict[str, Any] = {"fn": probe.function(train_fn), "runs": {}}
     if not rec["fn"]["callable"]:
         return rec
     cls = model_class if isinstance(model_class, type) and issubclass(model_class, nn.Module) else _Reference
-    X = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    X, starts = torch.tensor(LOGIT_X), _logit_starts(seed)
     for i, (name, (targets, lr, epochs)) in enumerate(LOGIT_RUNS.items()):
         y = torch.tensor(targets).view(-1, 1)
         with probe.quiet():
             torch.manual_seed(seed + i)
             model = cls(2, 1)
-            if not isinstance(getattr(model, "linear", None), nn.Linear):
+            if not isinstance(getattr(model, "linear", None), nn.Linear) or model.linear.weight.shape != (1, 2) \
+                    or model.linear.bias is None:
                 model = _Reference(2, 1)
+            with torch.no_grad():  # every run starts from the weights the seed chose
+                model.linear.weight.copy_(starts[name][0])
+                model.linear.bias.copy_(starts[name][1])
             start = {"weight": probe.data(model.linear.weight), "bias": probe.data(model.linear.bias)}
             recorder = probe.Recorder(lambda m=model: {"weight": m.linear.weight, "bias": m.linear.bias})
             calls = probe.CallLog()
@@ -470,3 +512,11 @@ def train_on_logits(train_fn: object = None, model_class: object = None) -> None
 def score_table() -> None:
     """The score table of notebook 02's exercises."""
     _score_table(EXERCISES)
+
+
+# Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).
+CHECKS = {
+    SIGMOID.id: (verdict_sigmoid, given_sigmoid),
+    BCE.id: (verdict_bce, given_bce),
+    LOGITS.id: (verdict_logits, given_logits),
+}

@@ -411,4 +411,14 @@ MESSAGES: dict[str, str] = {
         "{where} 오류가 났습니다: {error}",
     "{where} raised {error} — {hint}":
         "{where} 오류가 났습니다: {error} — {hint}",
+    "double a number":
+        "수를 두 배로",
+    "half a number":
+        "수를 절반으로",
+    "the check did not run (the notebook stopped before it)":
+        "검사가 실행되지 않았습니다 (노트북이 그 전에 멈췄습니다)",
+    "the check is not one of this package's":
+        "이 패키지의 검사가 아닙니다",
+    "the record holds inputs this run's check never gave ({where}): it was made elsewhere, not by this run":
+        "기록에 이번 실행의 검사가 준 적 없는 입력이 있습니다 ({where}): 이번 실행이 아니라 다른 곳에서 만든 기록입니다",
 }

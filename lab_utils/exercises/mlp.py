@@ -23,6 +23,7 @@ from .core import (
     language,  # noqa: F401  (check.language('ko') in the Korean editions)
     lend,
     need_class,
+    probe_seed,
     run_check,
     tr,
 )
@@ -57,15 +58,26 @@ class StandIn(nn.Module):
 MLP_CONFIGS = ((3, "sigmoid"), (8, "tanh"), (4, "relu"))
 
 
-def probe_mlp(cls: object, seed: int = 0) -> dict:
+def _mlp_inputs(seed: int) -> torch.Tensor:
+    g = probe.generator(seed)
+    return torch.cat([torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
+                      torch.rand(6, 2, generator=g) * 3 - 1, torch.randn(2, 2, generator=g) * 10])
+
+
+def given_mlp(seed: int) -> dict:
+    """The inputs an MLP probe with this seed records (XOR's points, random points, large inputs)."""
+    x = {"value": probe.data(_mlp_inputs(seed))["value"]}
+    return {"configs": {i: {"x": x} for i in range(len(MLP_CONFIGS))}}
+
+
+def probe_mlp(cls: object, seed: int | None = None) -> dict:
     """Build the class at three sizes and activations; record its layers and its outputs on XOR's points, random
     points and large inputs (twice, to see a layer made anew in forward), and whether every weight gets a gradient."""
     rec: dict[str, Any] = {"cls": probe.function(cls), "configs": []}
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
         return rec
-    g = probe.generator(seed)
-    x = torch.cat([torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]),
-                   torch.rand(6, 2, generator=g) * 3 - 1, torch.randn(2, 2, generator=g) * 10])
+    seed = probe_seed() if seed is None else seed
+    x = _mlp_inputs(seed)
     for hidden, activation in MLP_CONFIGS:
         cfg: dict[str, Any] = {"hidden": hidden, "activation": activation, "x": probe.data(x)}
         rec["configs"].append(cfg)
@@ -265,7 +277,29 @@ class _Offset(nn.Module):
         return self.inner(x) + 0.37
 
 
-def probe_forward(namespace: dict, seed: int = 0) -> dict:
+def _fresh_forward(seed: int) -> tuple[nn.Module, torch.Tensor]:
+    """The fresh 2-5-1 network and 6 inputs of the forward probe's second run."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed + 1)
+        fresh = StandIn(5)
+    return fresh, torch.rand(6, 2, generator=probe.generator(seed)) * 3 - 1
+
+
+def given_forward(seed: int) -> dict:
+    """The fresh network and inputs a forward probe with this seed records (its second run)."""
+    fresh, X = _fresh_forward(seed)
+    weights = {"W1": fresh.linear1.weight, "b1": fresh.linear1.bias, "w2": fresh.linear2.weight,
+               "b2": fresh.linear2.bias}
+    return {"runs": {1: {"X": {"value": probe.data(X)["value"]},
+                         "model": {k: {"value": probe.data(v)["value"]} for k, v in weights.items()}}}}
+
+
+def given_config(seed: int) -> dict:
+    """The data a configuration is judged on: XOR, whatever the kernel held."""
+    return {"X": [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], "y": [[0.0], [1.0], [1.0], [0.0]]}
+
+
+def probe_forward(namespace: dict, seed: int | None = None) -> dict:
     """Re-run the forward-by-hand cell on the notebook's model, then on a fresh 2-5-1 network (the notebook's
     activation) and 6 fresh inputs, whose layers, if called, answer with an offset."""
     source = probe.find_cell(namespace, {"z1", "h", "z2"})
@@ -275,16 +309,14 @@ def probe_forward(namespace: dict, seed: int = 0) -> dict:
         runs.append({k: probe.data(namespace.get(k, probe.MISSING)) for k in ("z1", "h", "z2", "X")}
                     | {"error": None, "model": _model_data(model)})
         return {"runs": runs}
-    g = probe.generator(seed)
     X = namespace.get("X")
     device = X.device if isinstance(X, torch.Tensor) else torch.device("cpu")
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed + 1)
-        fresh = StandIn(5).to(device)
+    fresh, fresh_X = _fresh_forward(probe_seed() if seed is None else seed)
+    fresh = fresh.to(device)
     fresh.linear1, fresh.linear2 = _Offset(fresh.linear1), _Offset(fresh.linear2)
     if isinstance(getattr(model, "activation", None), nn.Module):
         fresh.activation = model.activation  # the notebook's own activation: a cell written for it stays right
-    for replace, offset in (({}, False), ({"model": fresh, "X": (torch.rand(6, 2, generator=g) * 3 - 1).to(device)},
+    for replace, offset in (({}, False), ({"model": fresh, "X": fresh_X.to(device)},
                                           True)):
         where = probe.scope(namespace, replace)
         with probe.quiet():
@@ -462,3 +494,11 @@ def configuration(X: torch.Tensor, y: torch.Tensor) -> None:
 def score_table() -> None:
     """The score table of notebook 03's exercises."""
     _score_table(EXERCISES)
+
+
+# Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).
+CHECKS = {
+    MLP.id: (verdict_mlp, given_mlp),
+    FORWARD.id: (verdict_forward, given_forward),
+    CONFIG.id: (verdict_config, given_config),
+}

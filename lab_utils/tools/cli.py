@@ -165,12 +165,26 @@ def cmd_editions(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     from .grade import grade
     from .runner import resolve_params, table_text
+    from .sandbox import Limits, available, parse_size
 
     params = resolve_params(args.notebook, _pairs(args.p))
+    missing = None if (args.no_sandbox or args.scheduler) else available()
+    if missing:  # before anything starts: no sandbox, no grading
+        raise LabError(missing)
+    if args.processes < 16 or args.timeout <= 0:
+        raise LabError("--processes must be at least 16 and --timeout above 0 (a kernel alone needs that much)")
+    limits = Limits(memory=parse_size(args.memory, "--memory"), processes=args.processes,
+                    file_size=parse_size(args.file_size, "--file-size"), scratch=parse_size(args.scratch, "--scratch"),
+                    output=parse_size(args.output_limit, "--output-limit"), wall=args.timeout)
     with _progress(len(args.submissions), "grade", "notebook", args.quiet) as tick:
         rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
-                     args.kernel, on_done=tick, scheduler=args.scheduler)
-    print(table_text(rows))
+                     args.kernel, on_done=tick, scheduler=args.scheduler, limits=limits,
+                     use_sandbox=not args.no_sandbox)
+    columns = [c for c in (rows[0] if rows else {}) if not c.endswith(" cause") and c not in ("digest", "flags")]
+    print(table_text(rows, columns))
+    flagged = sum(bool(r.get("flags")) for r in rows)
+    if flagged:
+        print(f"{flagged} rows flagged: see the flags column, and the report")
     failed = sum(r["status"] != "graded" for r in rows)
     print(f"{len(rows)} submissions: {len(rows) - failed} graded, {failed} could not be graded; table: {args.out}")
     return 1 if failed else 0
@@ -253,7 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter for every run")
     parallel(p)
     p.add_argument("--timeout", type=float, default=300, help="seconds before a submission is stopped (default 300)")
-    p.add_argument("--resume", action="store_true", help="skip submissions already graded in --out")
+    p.add_argument("--resume", action="store_true", help="skip submissions already graded in --out (rows that "
+                                                         "verify against this grader's key)")
+    limits = p.add_argument_group("sandbox limits (per submission)")
+    limits.add_argument("--memory", default="3G", help="address space of each process (default 3G)")
+    limits.add_argument("--processes", type=int, default=256, help="processes and threads (default 256)")
+    limits.add_argument("--file-size", default="256M", help="largest file it may write (default 256M)")
+    limits.add_argument("--scratch", default="512M", help="all files in its scratch folder (default 512M)")
+    limits.add_argument("--output-limit", default="20M", help="the executed copy; larger is kept without outputs "
+                                                             "(default 20M)")
+    p.add_argument("--no-sandbox", action="store_true", help="grade without the bubblewrap sandbox (student code "
+                                                             "runs with your rights; every row says so)")
     p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
     p.set_defaults(func=cmd_grade)
 

@@ -10,7 +10,7 @@ kernel to run, or the sweep stops with one line naming the worker.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .. import __version__
@@ -67,24 +67,30 @@ def preflight(client: Any, kernel: str) -> int:
 
 
 def run_on_cluster(
-    jobs: Sequence[tuple[str, dict[str, Any]]], kernel: str, timeout: float | None, address: str,
-) -> Iterator[tuple[int, tuple[int, str, float, str]]]:
-    """(job index, (exit code, log, seconds, executed text)) for each (notebook text, params), as they finish."""
+    jobs: Sequence[tuple], kernel: str, address: str, fn: Callable[..., Any],
+) -> Iterator[tuple[int, Any]]:
+    """(job index, fn(*job)) for each job, run on the cluster's workers, as they finish (see runner.run_many)."""
     from distributed import as_completed
-
-    from .runner import run_source
 
     client = connect(address)
     try:
         preflight(client, kernel)
         tag = uuid.uuid4().hex[:8]
-        futures = {client.submit(run_source, text, params, kernel, timeout, pure=False,
-                                 key=f"lab-run-{tag}-{i}"): i for i, (text, params) in enumerate(jobs)}
+        futures = {client.submit(fn, *job, pure=False, key=f"lab-run-{tag}-{i}"): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             index = futures[future]
             try:
                 yield index, future.result()
             except Exception as e:  # e.g. KilledWorker: the run's workers kept dying
-                yield index, (1, f"failed on the cluster: {type(e).__name__}: {str(e)[:200]}", 0.0, "")
+                yield index, failed_on_cluster(fn, f"failed on the cluster: {type(e).__name__}: {str(e)[:200]}")
     finally:
         client.close()
+
+
+def failed_on_cluster(fn: Callable[..., Any], why: str) -> Any:
+    """The result of a job the cluster could not run, in the shape `fn` returns."""
+    from . import sandbox
+
+    if fn is sandbox.run:
+        return {"code": 1, "log": why, "seconds": 0.0, "executed": "", "records": "", "notes": [why], "cut": ""}
+    return (1, why, 0.0, "")

@@ -1,25 +1,37 @@
-"""Grade submitted exercise notebooks: each runs in a fresh kernel, with every cell but the exercises from source.
+"""Grade submitted exercise notebooks: each runs in its own sandbox, and the grade is computed here.
 
 A submission is untrusted. Only the source of its exercise cells is used (matched by cell id, else by likeness);
-the checks, the data and the score table come from the exercise notebook, so deleting or editing a check cell
-changes nothing. Every cell may fail without stopping the run, a run is killed at its timeout, and anything that
-is not a notebook is a row with the reason. grades.csv is rewritten atomically after each submission.
+the checks, the data and the score table come from the exercise notebook. The notebook runs in a bubblewrap
+sandbox (lab_utils.tools.sandbox) with a probe seed chosen for this run; its checks' records come back as JSON and
+the verdicts run in this process, which never imports or executes student code. What the notebook printed is only
+compared with them. Exercise cells that reach into the checks or the grader are flagged. Only this process writes
+results: grades.csv (rewritten atomically after each submission, each row with a keyed digest that --resume
+verifies), the executed copies, a feedback file per submission and a report.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import csv
 import difflib
+import hashlib
+import hmac
+import importlib
 import io
 import json
+import os
+import secrets
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
-from ..exercises.core import NOT_DONE, NOT_RUN, PASSED, SCORES_TAG
+from ..exercises import assess
+from ..exercises.core import FAILED, NOT_DONE, NOT_RUN, PASSED, SCORES_TAG, Exercise, Outcome
 from ..nbfile import atomic_write, dump_notebook, load_notebook, source_text
+from . import sandbox
 from .editions import EXERCISE_TAG, SCORE_TAG
 from .runner import KERNEL, reason, run_many
 
@@ -103,14 +115,14 @@ def assemble(template: Mapping[str, Any], submission: Mapping[str, Any]) -> tupl
 
 
 def scores(executed: Mapping[str, Any]) -> dict[str, str] | None:
-    """{exercise id: status}, in the exercises' order, from the score table's output; None if it did not run."""
+    """{exercise id: status} from the score table the notebook printed (untrusted: only compared); None if absent."""
     for cell in executed.get("cells", []):
         if SCORE_TAG in _tags(cell):
             for out in cell.get("outputs", []):
-                if out.get("metadata", {}).get(SCORES_TAG):
+                if isinstance(out, dict) and out.get("metadata", {}).get(SCORES_TAG):
                     data = out.get("data", {}).get("application/json", {})
-                    found = data.get("exercises", {})
-                    return {k: found[k] for k in data.get("order", found) if k in found}
+                    found = data.get("exercises", {}) if isinstance(data, dict) else {}
+                    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
     return None
 
 
@@ -119,26 +131,149 @@ def first_error(executed: Mapping[str, Any]) -> str:
     for cell in executed.get("cells", []):
         if EXERCISE_TAG in _tags(cell):
             for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
+                if isinstance(out, dict) and out.get("output_type") == "error":
                     return f"cell {cell.get('id')}: {out.get('ename')}: {str(out.get('evalue'))[:120]}"
     return ""
 
 
-def judge(name: str, code: int, log: str, seconds: float, executed: dict[str, Any], missing: list[str],
-          ) -> dict[str, Any]:
-    """A submission's row from its run: (submission, status, one column per exercise, total, seconds, error)."""
-    row: dict[str, Any] = {"submission": name, "status": "failed", "total": 0, "seconds": seconds, "error": ""}
-    found = scores(executed)
-    if log.startswith("timed out") or found is None:
-        why = reason(log) if code else "the notebook stopped before its score table"
-        if "DeadKernel" in log or "Kernel died" in log:
-            why = "the kernel died (the code crashed Python, e.g. os._exit or out of memory)"
-        row["error"] = why
-        return row
-    notes = [first_error(executed)] + ([f"no answer found for cell {', '.join(missing)}"] if missing else [])
-    return {"submission": name, "status": "graded", **{ex: SHORT.get(st, "fail") for ex, st in found.items()},
-            "total": sum(st == PASSED for st in found.values()), "seconds": seconds,
-            "error": "; ".join(n for n in notes if n)}
+def exercises_of(template: Mapping[str, Any]) -> tuple[str, list[Exercise], set[str]]:
+    """The checks module the template's cells import as `check`, its exercises, and the names of that module its
+    check cells use (an exercise cell may use those, nothing else of the checks)."""
+    modules, used = [], set()
+    for cell in template["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse(source_text(cell))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "lab_utils.exercises":
+                modules += [a.name for a in node.names if a.asname == "check"]
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "check":
+                used.add(node.attr)
+    if not modules:
+        raise LabError("the exercise notebook imports no checks (from lab_utils.exercises import ... as check); "
+                       "regenerate it with lab editions")
+    module = importlib.import_module(f"lab_utils.exercises.{modules[0]}")
+    return modules[0], list(module.EXERCISES), used | {"language"}
+
+
+# What an exercise cell has no business touching: the checks' and the grader's internals, the interpreter's
+# import machinery and frames, processes and sockets. A hit is a flag in the row (never a silent pass or a fail).
+FORBIDDEN_MODULES = {"builtins", "importlib", "ctypes", "gc", "inspect", "sys", "subprocess", "socket", "signal",
+                     "multiprocessing", "threading", "_thread", "pickle", "marshal", "lab_utils"}
+FORBIDDEN_NAMES = {"__import__", "__builtins__", "exec", "eval", "compile", "globals", "vars", "getattr", "setattr",
+                   "delattr", "get_ipython", "breakpoint", "open"}
+FORBIDDEN_ATTRS = {"modules", "_getframe", "f_back", "f_globals", "f_locals", "f_builtins", "tb_frame", "gi_frame",
+                   "cr_frame", "__globals__", "__builtins__", "__subclasses__", "__code__", "__closure__", "__dict__",
+                   "system", "popen", "fork", "kill", "killpg", "execv", "execve", "spawnv", "setsid", "_exit",
+                   "register_post_run", "events", "run_check", "score_table", "core", "probe"}
+
+
+def scan(source: str, cell_id: str, allowed: set[str]) -> list[str]:
+    """Flags for one submitted exercise cell: each use of what `FORBIDDEN_*` names, with its line."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []  # the check reports it; nothing in it runs
+    found: list[tuple[int, int, str]] = []
+
+    def hit(node: ast.AST, what: str) -> None:
+        found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), what))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in FORBIDDEN_MODULES:
+                    hit(node, f"import {alias.name}")
+        elif isinstance(node, ast.ImportFrom):
+            if (node.module or "").split(".")[0] in FORBIDDEN_MODULES or node.level:
+                hit(node, f"from {node.module or '.'} import ...")
+        elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+            hit(node, node.id)
+        elif isinstance(node, ast.Attribute):
+            on_check = isinstance(node.value, ast.Name) and node.value.id == "check"
+            if on_check and node.attr not in allowed:
+                hit(node, f"check.{node.attr} (not one of the notebook's checks)")
+            elif node.attr in FORBIDDEN_ATTRS or (node.attr.startswith("_") and not node.attr.startswith("__i")
+                                                   and node.attr not in ("__init__", "__name__")):
+                hit(node, f".{node.attr}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                any(word in node.value for word in ("lab_utils", "__import__", "sys.modules")):
+            hit(node, f"the text {node.value[:40]!r}")
+    return [f"cell {cell_id} line {line}: {what}" for line, _, what in sorted(found)]
+
+
+def _key(out_dir: Path) -> bytes:
+    """This grader's secret for row digests (made on first use, readable by the instructor alone)."""
+    path = out_dir / ".grader-key"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    key = secrets.token_bytes(32)
+    with os.fdopen(fd, "wb") as f:
+        f.write(key)
+    return key
+
+
+def digest(key: bytes, row: Mapping[str, Any], submission: bytes, template: bytes) -> str:
+    """A keyed digest over a row, the submission's bytes and the template's: --resume trusts a row only with it."""
+    body = json.dumps({k: str(v) for k, v in row.items() if k != "digest"}, sort_keys=True)
+    msg = body.encode() + hashlib.sha256(submission).digest() + hashlib.sha256(template).digest()
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()[:32]
+
+
+def judge(name: str, result: Mapping[str, Any], module: str, exercises: Sequence[Exercise], seed: int,
+          missing: list[str], flags: list[str]) -> tuple[dict[str, Any], dict[str, Outcome]]:
+    """A submission's row and outcomes from its run: the records judged here, the notebook's own table compared."""
+    try:
+        records = json.loads(result["records"]) if result["records"] else {}
+    except ValueError:
+        records = {}
+    records = records if isinstance(records, dict) else {}
+    outcomes: dict[str, Outcome] = {}
+    for ex in exercises:
+        outcomes[ex.id], differ = assess(ex.id, records.get(ex.id), seed, module)
+        if differ:
+            flags.append(f"{ex.id}: the record held other inputs than this run's ({', '.join(differ[:3])})")
+    executed = {}
+    if result["executed"]:
+        try:
+            executed = json.loads(result["executed"])
+        except ValueError:
+            executed = {}
+    printed = scores(executed) if isinstance(executed, dict) else None
+    if printed is not None:
+        differ = [f"{ex}: printed {printed.get(ex, 'nothing')}, graded {outcomes[ex].status}" for ex in outcomes
+                  if printed.get(ex) != outcomes[ex].status]
+        if differ:
+            flags.append("the notebook's own score table disagrees with the grader: " + "; ".join(differ))
+    log, code = result["log"], result["code"]
+    died = "DeadKernel" in log or "Kernel died" in log
+    reached = any(SCORE_TAG in _tags(c) and c.get("execution_count") for c in executed.get("cells", [])
+                  if isinstance(c, dict)) if isinstance(executed, dict) else False
+    # The run got to its score table (a cell may fail); a copy too large to keep cannot say, its records can.
+    finished = (reached or bool(result["cut"])) and not died and not result["notes"]
+    row: dict[str, Any] = {"submission": name, "status": "graded" if finished else "failed"}
+    row |= {ex.id: SHORT.get(o.status, "fail") for ex, o in zip(exercises, outcomes.values())}
+    row["total"] = sum(o.status == PASSED for o in outcomes.values())
+    row |= {f"{ex.id} cause": o.cause if o.status == FAILED else "" for ex, o in zip(exercises, outcomes.values())}
+    row["seconds"] = result["seconds"]
+    if finished:
+        notes = [first_error(executed) if isinstance(executed, dict) else ""]
+    elif died:
+        notes = ["the kernel died (the code crashed Python, e.g. os._exit or out of memory)"]
+    else:
+        notes = [result["notes"][0] if result["notes"] else reason(log) if code else
+                 "the notebook stopped before its score table"]
+    notes += result["notes"][1:] + [result["cut"]]
+    notes += [f"no answer found for cell {', '.join(missing)}"] if missing else []
+    row["flags"] = "; ".join(flags)
+    row["error"] = "; ".join(n for n in notes if n)
+    return row, outcomes
 
 
 def _names(paths: Sequence[Path]) -> list[str]:
@@ -150,38 +285,62 @@ def _names(paths: Sequence[Path]) -> list[str]:
     return names
 
 
+NO_SANDBOX = "graded WITHOUT a sandbox (--no-sandbox): its code ran with the grader's rights"
+
+
 def grade(
     template_path: str | Path, submissions: Sequence[str | Path], out_csv: str | Path, workers: int = 2,
     timeout: float | None = 300, resume: bool = False, params: Mapping[str, Any] | None = None,
     kernel: str = KERNEL, on_done: Callable[[dict[str, Any]], None] | None = None, scheduler: str | None = None,
+    limits: sandbox.Limits | None = None, use_sandbox: bool = True,
 ) -> list[dict[str, Any]]:
-    """Grade every submission against an exercise notebook (here, or on the Dask cluster at `scheduler`); write
-    out_csv after each; return the rows in order."""
+    """Grade every submission against an exercise notebook, each in its own sandbox (here, or on the Dask cluster
+    at `scheduler`); write out_csv after each, then the report; return the rows in order."""
+    if use_sandbox and scheduler is None:
+        missing_sandbox = sandbox.available()
+        if missing_sandbox:
+            raise LabError(missing_sandbox)
+    if not use_sandbox:
+        print(f"lab grade: warning: every submission is {NO_SANDBOX}", file=sys.stderr)
+    limits = limits or sandbox.Limits()
+    if timeout is not None:
+        limits = sandbox.Limits(**{**limits.__dict__, "wall": float(timeout)})
     template_path = Path(template_path).resolve()
+    template_bytes = template_path.read_bytes()
     template = load_notebook(template_path)
     check_template(template, template_path.name)
+    module, exercises, allowed = exercises_of(template)
     out_csv = Path(out_csv)
-    out_dir = out_csv.with_suffix("")  # executed copies beside the table: grades.csv -> grades/
+    out_dir = out_csv.with_suffix("")  # executed copies, feedback and the report beside the table: grades/
+    key = _key(out_dir)
     paths = [Path(s) for s in submissions]
     names = _names(paths)
+    content = {n: (p.read_bytes() if p.is_file() and p.stat().st_size <= MAX_BYTES else b"") for p, n in
+               zip(paths, names)}
     rows: dict[str, dict[str, Any]] = {}
     if resume and out_csv.is_file():
         with out_csv.open(newline="", encoding="utf-8") as f:
-            rows = {r["submission"]: r for r in csv.DictReader(f) if r.get("status") == "graded"}
+            for r in csv.DictReader(f):
+                name = r.get("submission")
+                if name in content and r.get("status") == "graded" and hmac.compare_digest(
+                        r.get("digest") or "", digest(key, r, content[name], template_bytes)):
+                    rows[name] = r
     todo = [(p, n) for p, n in zip(paths, names) if n not in rows]
-    fixed = ("submission", "status", "total", "seconds", "error")
+    outcomes: dict[str, dict[str, Outcome]] = {}
+
+    columns = ["submission", "status", *(ex.id for ex in exercises), "total",
+               *(f"{ex.id} cause" for ex in exercises), "seconds", "flags", "error", "digest"]
 
     def save() -> None:
-        done = [rows[n] for n in names if n in rows]
-        exercises = list(dict.fromkeys(k for r in done for k in r if k not in fixed))
-        columns = ["submission", "status", *exercises, "total", "seconds", "error"]
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({c: r.get(c, "") for c in columns} for r in done)
+        writer.writerows(rows[n] for n in names if n in rows)
         atomic_write(out_csv, buf.getvalue())
 
     def done(row: dict[str, Any]) -> None:
+        row = {c: row.get(c, "") for c in columns}  # the row as the table holds it: what the digest covers
+        row["digest"] = digest(key, row, content[row["submission"]], template_bytes)
         rows[row["submission"]] = row
         save()
         if on_done:
@@ -191,15 +350,46 @@ def grade(
     jobs, meta = [], []
     for path, name in todo:
         try:
-            nb, missing = assemble(template, read_submission(path))
+            submission = read_submission(path)
+            nb, missing = assemble(template, submission)
         except LabError as e:  # not a notebook: a row with the reason, nothing to run
-            done({"submission": name, "status": "failed", "total": 0, "seconds": 0.0, "error": str(e)})
+            row = {"submission": name, "status": "failed", "total": 0, "seconds": 0.0, "error": str(e),
+                   "flags": "" if use_sandbox else NO_SANDBOX}
+            done(row)
             continue
-        jobs.append((dump_notebook(nb), dict(params or {})))
-        meta.append((name, missing))
-    for index, (code, log, seconds, text) in run_many(jobs, kernel, timeout, workers, scheduler):
-        name, missing = meta[index]
-        if text:
-            atomic_write(out_dir / f"{name}.ipynb", text)
-        done(judge(name, code, log, seconds, json.loads(text) if text else {}, missing))
-    return [rows[n] for n in names if n in rows]
+        flags = [] if use_sandbox else [NO_SANDBOX]
+        for cell in nb["cells"]:
+            if EXERCISE_TAG in _tags(cell) and cell["id"] not in missing:
+                flags += scan(source_text(cell), cell["id"], allowed)
+        seed = secrets.randbelow(2 ** 31 - 2) + 1  # chosen here, per run: a record made for another run fails
+        jobs.append((dump_notebook(nb), dict(params or {}), kernel, limits, seed, use_sandbox))
+        meta.append((name, missing, seed, flags, nb))
+    for index, result in run_many(jobs, kernel, None, workers, scheduler, fn=sandbox.run):
+        name, missing, seed, flags, nb = meta[index]
+        if result["executed"]:
+            atomic_write(out_dir / f"{name}.ipynb", result["executed"])
+        else:  # nothing came back, or a copy over the output limit: the notebook as it was run, without outputs
+            atomic_write(out_dir / f"{name}.ipynb", dump_notebook(nb))
+        row, outcomes[name] = judge(name, result, module, exercises, seed, missing, flags)
+        atomic_write(out_dir / f"{name}.feedback.txt", feedback(name, exercises, outcomes[name], row))
+        done(row)
+    ordered = [rows[n] for n in names if n in rows]
+    from .report import write_report
+
+    write_report(out_dir / "report.html", template_path.name, exercises, ordered)
+    return ordered
+
+
+def feedback(name: str, exercises: Sequence[Exercise], outcomes: Mapping[str, Outcome], row: Mapping[str, Any],
+             ) -> str:
+    """What the student is told: each exercise's line as the notebook shows it (no probe record, no seed)."""
+    from ..exercises.core import MARK, tr
+
+    lines = [f"{name}: {row['total']} / {len(exercises)}", ""]
+    for ex in exercises:
+        o = outcomes[ex.id]
+        lines.append(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[o.status], number=ex.number,
+                        title=tr(ex.title), message=o.message or tr(o.status)))
+    if row.get("error"):
+        lines += ["", f"note: {row['error']}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,116 @@
+"""Checks for the two-exercise practice notebook (tests/fixtures/practice.ipynb): the grader's quick example.
+
+No torch here, so a practice notebook's kernel starts fast. Each check is a probe (runs the student's code on
+inputs drawn from the probe seed, records plain data) and a verdict (reads only the record).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .core import (
+    N_,
+    Exercise,
+    Fail,
+    NotDone,
+    caller_namespace,
+    explain,
+    is_stub,
+    probe_seed,
+    run_check,
+)
+from .core import score_table as _score_table
+
+DOUBLE = Exercise("t-double", 1, N_("double a number"))
+HALF = Exercise("t-half", 2, N_("half a number"))
+EXERCISES = [DOUBLE, HALF]
+
+
+def _error(e: BaseException) -> dict[str, str]:
+    return {"type": type(e).__name__, "text": str(e).splitlines()[0][:300] if str(e) else ""}
+
+
+def given_double(seed: int) -> dict:
+    """The number a double probe with this seed doubles."""
+    return {"x": 21 + seed % 1000}
+
+
+def probe_double(fn: object, seed: int | None = None) -> dict:
+    """What the student's double does on a number drawn from the probe seed."""
+    x = given_double(probe_seed() if seed is None else seed)["x"]
+    if fn is ... or is_stub(fn):
+        return {"stub": True}
+    try:
+        out = fn(x)
+    except Exception as e:
+        return {"x": x, "error": _error(e)}
+    return {"x": x, "out": out if isinstance(out, (int, float)) and not isinstance(out, bool) else repr(out)[:80]}
+
+
+def verdict_double(rec: dict) -> str:
+    """double(x) = 2 x, from the record."""
+    if rec.get("stub"):
+        raise NotDone
+    if rec.get("error"):
+        raise Fail(explain(rec["error"]), "error")
+    got, want = rec["out"], 2 * rec["x"]
+    if got != want:
+        raise Fail(f"double({rec['x']}) gave {got!r}, not {want}", "double.wrong")
+    return f"double({rec['x']}) = {want}"
+
+
+def double() -> None:
+    """Check the student's double on a fresh number."""
+    namespace = caller_namespace()
+    run_check(DOUBLE, lambda: probe_double(namespace.get("double", ...)), verdict_double)
+
+
+def given_half(seed: int) -> dict:
+    """The n a half probe with this seed runs the cell with (seed 0: the notebook's own n, nothing to bind)."""
+    return {"n": 10 + seed % 1000} if seed else {}
+
+
+def probe_half(namespace: dict, seed: int | None = None) -> dict:
+    """The student's half; when grading, the cell is run again with an n drawn from the probe seed."""
+    seed = probe_seed() if seed is None else seed
+    n, half = namespace.get("n"), namespace.get("half", ...)
+    source = next((s for s in reversed(namespace.get("In", [])) if re.search(r"^half\s*=", s, re.M)), None)
+    if seed and source is not None:
+        n = given_half(seed)["n"]
+        where = dict(namespace, n=n)
+        try:
+            exec(compile(source, "<exercise cell>", "exec"), where)
+        except Exception as e:
+            return {"n": n, "half": None, "error": _error(e)}
+        half = where.get("half", ...)
+    out = "..." if half is ... else half if isinstance(half, (int, float)) else repr(half)[:80]
+    return {"n": n, "half": out}
+
+
+def verdict_half(rec: dict) -> str:
+    """half = n / 2, from the record."""
+    if rec.get("error"):
+        raise Fail(explain(rec["error"]), "error")
+    if rec["half"] == "...":
+        raise NotDone
+    if rec["half"] != rec["n"] / 2:
+        raise Fail(f"half is {rec['half']!r}, not {rec['n'] / 2}", "half.wrong")
+    return f"half = {rec['half']}"
+
+
+def half() -> None:
+    """Check the student's half of n."""
+    namespace = caller_namespace()
+    run_check(HALF, lambda: probe_half(namespace), verdict_half)
+
+
+def score_table() -> None:
+    """The practice notebook's score table."""
+    _score_table(EXERCISES)
+
+
+# Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).
+CHECKS = {
+    DOUBLE.id: (verdict_double, given_double),
+    HALF.id: (verdict_half, given_half),
+}
