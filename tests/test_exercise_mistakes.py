@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import pytest
 
-from lab_utils.exercises import core, verdicts
+from lab_utils.exercises import assess, core, verdicts
 
 from .cells import code_cells, exercise, filled, run
 
@@ -383,3 +383,22 @@ def test_a_cell_that_calls_its_own_check_is_not_checked_inside_the_check():
     result, out = check(Case("cell-10", (LOOP + "check.training_loop(X, y, seed=seed, lr=0.01, epochs=slide_epochs)",),
                              "ok"))
     assert result.status == core.PASSED and out.count("✅ Exercise 1") == 2, out  # the cell's own, then the check's
+
+
+FIRST_CORRECT = {c.cell: c for c in reversed(CORRECT)}  # one correct answer per exercise
+
+
+@pytest.mark.parametrize("cell", sorted(FIRST_CORRECT))
+def test_the_grader_reaches_the_same_verdict_on_the_seed_it_chose_and_not_on_another(cell, monkeypatch):
+    """Grading: the probe draws its inputs from the grader's seed; the grader's own inputs for that seed match the
+    record (nothing flagged) and give the kernel's outcome; the same record judged for another seed's run fails."""
+    exercise_id = EXERCISES[cell][3]
+    monkeypatch.setenv(core.SEED_VARIABLE, "7345")
+    result, out = check(FIRST_CORRECT[cell])
+    assert result.status == core.PASSED, out
+    record = json.dumps(core.record(exercise_id))
+    outcome, differ = assess(exercise_id, json.loads(record), 7345)
+    assert (outcome.status, differ) == (core.PASSED, [])
+    if exercise_id != "03-config":  # judged on XOR alone: no input of its record is drawn from the seed
+        outcome, differ = assess(exercise_id, json.loads(record), 7346)
+        assert (outcome.status, outcome.cause) == (core.FAILED, "replayed") and differ

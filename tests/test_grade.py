@@ -55,47 +55,128 @@ def rows_of(csv_path: Path) -> dict[str, dict]:
         return {r["submission"]: r for r in csv.DictReader(f)}
 
 
-# The hostile corpus: each entry is (name, exercise cell id, source). Every attack of the threat model (README,
+# The hostile corpus: each entry is (name, exercise cell id, the cell's code). Every attack of the threat model (README,
 # "Grading") is here; each must be blocked or recorded with its reason while the honest submissions beside it are
-# graded right. Placeholders: {root} the repository, {out} the output folder, {subs} the submissions' folder.
+# graded right. Placeholders: {root} the repository, {out} the output folder, {subs} the submissions' folder,
+# {template} the exercise notebook being graded against.
 HOSTILE = [
     # forging one's own score from inside the kernel
-    ('patch_core', 'ex-double',
-     "import lab_utils.exercises.core as c\nc._outcomes.clear()\nc.PASSED = 'not done yet'\nc.score_table = lambda *a: print('score: 2 / 2')\ndef double(x):\n    return ..."),
-    ('patch_print', 'ex-double',
-     "import builtins\n_p = builtins.print\nbuiltins.print = lambda *a, **k: _p('✅ passed')\nget_ipython().events.register('pre_run_cell', lambda *a: None)\ndef double(x):\n    return ..."),
-    ('fake_table', 'ex-half',
-     "from IPython.display import display\nhalf = ...\ncheck.score_table = lambda: display({'text/plain': 'score: 2 / 2', 'application/json': {'exercises': {'t-double': 'passed', 't-half': 'passed'}}}, raw=True, metadata={'lab_utils.scores': True})"),
+    ('patch_core', 'ex-double', r'''
+import lab_utils.exercises.core as c
+c._outcomes.clear()
+c.PASSED = 'not done yet'
+c.score_table = lambda *a: print('score: 2 / 2')
+def double(x):
+    return ...'''),
+    ('patch_print', 'ex-double', r'''
+import builtins
+_p = builtins.print
+builtins.print = lambda *a, **k: _p('✅ passed')
+get_ipython().events.register('pre_run_cell', lambda *a: None)
+def double(x):
+    return ...'''),
+    ('fake_table', 'ex-half', r'''
+from IPython.display import display
+half = ...
+check.score_table = lambda: display({'text/plain': 'score: 2 / 2', 'application/json': {'exercises': {'t-double': 'passed', 't-half': 'passed'}}}, raw=True, metadata={'lab_utils.scores': True})'''),
     # a record written by hand (the notebook's own inputs, replayed) after the last check: the grader's seed chose
     # other inputs
-    ('forged_records', 'ex-double',
-     "import json, os, threading, time\ndef forge():\n    for _ in range(160):\n        time.sleep(0.05)\n        open(os.environ.get('LAB_RECORDS', 'r.json'), 'w').write(json.dumps({'t-double': {'x': 21, 'out': 42}, 't-half': {'n': 21, 'half': 10.5}}))\nthreading.Thread(target=forge).start()\ndef double(x):\n    return ..."),
-    ('hard_coded', 'ex-double',
-     'def double(x):\n    return 42'),
+    ('forged_records', 'ex-double', r'''
+import json, os, threading, time
+def forge():
+    for _ in range(160):
+        time.sleep(0.05)
+        open(os.environ.get('LAB_RECORDS', 'r.json'), 'w').write(json.dumps({'t-double': {'x': 21, 'out': 42}, 't-half': {'n': 21, 'half': 10.5}}))
+threading.Thread(target=forge).start()
+def double(x):
+    return ...'''),
+    ('hard_coded', 'ex-double', r'''
+def double(x):
+    return 42'''),
     # persistent tampering with the package and the repository; the sandbox's whole view of the filesystem (checked
     # below); other students' kernels (connection files, the network); a setsid child holding the output
-    ('explorer', 'ex-half',
-     "half = n / 2\nfor f in ['{root}/lab_utils/exercises/core.py', '{root}/lab_utils/tools/grade.py', '{root}/README.md']:\n    try:\n        open(f, 'a').write('\\nTAMPERED = 1\\n')\n        print('WROTE', f)\n    except OSError as e:\n        print('blocked', type(e).__name__)\nimport glob, os, socket\nfiles = glob.glob('/tmp/**/kernel-*.json', recursive=True) + glob.glob(os.path.expanduser('~') + '/**/kernel-*.json', recursive=True)\nprint('KERNEL FILES', len(files))\ntry:\n    socket.create_connection(('8.8.8.8', 53), timeout=2)\n    print('NETWORK open')\nexcept OSError as e:\n    print('network closed')\nimport os, subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)\nimport os\nseen = []\nfor top in ('/', ):\n    for d, dirs, files in os.walk(top):\n        dirs[:] = [x for x in dirs if os.path.join(d, x) not in ('/proc', '/sys', '/dev', '/usr')]\n        seen += [os.path.join(d, f) for f in dirs + files]\nprint('VIEW', len(seen))\nprint('\\n'.join(p for p in seen if 'site-packages' not in p and '/lib/python' not in p))"),
+    ('explorer', 'ex-half', r'''
+half = n / 2
+for f in ['{root}/lab_utils/exercises/core.py', '{root}/lab_utils/tools/grade.py', '{root}/README.md', '{template}']:
+    try:
+        open(f, 'a').write('\nTAMPERED = 1\n')
+        print('WROTE', f)
+    except OSError as e:
+        print('blocked', type(e).__name__)
+import glob, os, socket
+files = glob.glob('/tmp/**/kernel-*.json', recursive=True) + glob.glob(os.path.expanduser('~') + '/**/kernel-*.json', recursive=True)
+print('KERNEL FILES', len(files))
+try:
+    socket.create_connection(('8.8.8.8', 53), timeout=2)
+    print('NETWORK open')
+except OSError as e:
+    print('network closed')
+import os, subprocess
+subprocess.Popen(['sleep', '600'], start_new_session=True)
+import os
+seen = []
+for top in ('/', ):
+    for d, dirs, files in os.walk(top):
+        dirs[:] = [x for x in dirs if os.path.join(d, x) not in ('/proc', '/sys', '/dev', '/usr')]
+        seen += [os.path.join(d, f) for f in dirs + files]
+print('VIEW', len(seen))
+print('\n'.join(p for p in seen if 'site-packages' not in p and '/lib/python' not in p))'''),
     # reading the solution, classmates, the table, the instructor's home and environment; leaking through errors
-    ('reader', 'ex-half',
-     "import os, glob\nhalf = n / 2\nfound = []\nfor pattern in ['{root}/tests/fixtures/*.ipynb', '{subs}/*.ipynb', '{out}*', os.path.expanduser('~') + '/.*', '/root/.*', '/home/*/.*']:\n    found += glob.glob(pattern)\nprint('FOUND', found, 'ENV', dict(os.environ))\nraise RuntimeError('LEAK ' + ' '.join(found + [os.environ.get('GRADER_SECRET', '')]))"),
+    ('reader', 'ex-half', r'''
+import os, glob
+half = n / 2
+found = []
+for pattern in ['{root}/tests/fixtures/*.ipynb', '{subs}/*.ipynb', '{out}*', os.path.expanduser('~') + '/.*', '/root/.*', '/home/*/.*']:
+    found += glob.glob(pattern)
+print('FOUND', found, 'ENV', dict(os.environ))
+raise RuntimeError('LEAK ' + ' '.join(found + [os.environ.get('GRADER_SECRET', '')]))'''),
     # writing after the fact: a detached process that waits for the grader to leave, then rewrites the table
-    ('late_writer', 'ex-half',
-     "import os, time\nhalf = n / 2\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(2)\n    for p in ['{out}.csv', '{out}/solution.ipynb']:\n        try:\n            open(p, 'w').write('submission,status\\nlate_writer,graded\\n')\n        except OSError:\n            pass\n    os._exit(0)"),
+    ('late_writer', 'ex-half', r'''
+import os, time
+half = n / 2
+if os.fork() == 0:
+    os.setsid()
+    time.sleep(2)
+    for p in ['{out}.csv', '{out}/solution.ipynb']:
+        try:
+            open(p, 'w').write('submission,status\nlate_writer,graded\n')
+        except OSError:
+            pass
+    os._exit(0)'''),
     # hangs and kills: a loop, signals to every process it can reach
-    ('loops', 'ex-half',
-     'while True:\n    pass'),
-    ('killer', 'ex-half',
-     'import os, signal\nhalf = n / 2\nos.kill(-1, signal.SIGKILL)'),
+    ('loops', 'ex-half', r'''
+while True:
+    pass'''),
+    ('killer', 'ex-half', r'''
+import os, signal
+half = n / 2
+os.kill(-1, signal.SIGKILL)'''),
     # resources: memory, a large file, a flood of output, a fork bomb
-    ('memory', 'ex-half',
-     'half = n / 2\nhog = bytearray(5 * 1024 ** 3)'),
-    ('big_file', 'ex-half',
-     "import os\nhalf = n / 2\nwith open(os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big'), 'wb') as f:\n    for _ in range(64):\n        f.write(b'x' * 2 ** 20)"),
-    ('flood', 'ex-half',
-     "half = n / 2\nfor _ in range(12):\n    print('y' * 2 ** 20)"),
-    ('fork_bomb', 'ex-half',
-     "import os, time\nhalf = n / 2\nkids = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            time.sleep(30)\n            os._exit(0)\n        kids += 1\nexcept OSError as e:\n    print('stopped after', kids, type(e).__name__)"),
+    ('memory', 'ex-half', r'''
+half = n / 2
+hog = bytearray(5 * 1024 ** 3)'''),
+    ('big_file', 'ex-half', r'''
+import os
+half = n / 2
+with open(os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big'), 'wb') as f:
+    for _ in range(64):
+        f.write(b'x' * 2 ** 20)'''),
+    ('flood', 'ex-half', r'''
+half = n / 2
+for _ in range(12):
+    print('y' * 2 ** 20)'''),
+    ('fork_bomb', 'ex-half', r'''
+import os, time
+half = n / 2
+kids = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        kids += 1
+except OSError as e:
+    print('stopped after', kids, type(e).__name__)'''),
 ]
 
 
@@ -133,13 +214,13 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
             submission(tmp_path, "wrong", edit(solution, "ex-double", "def double(x):\n    return x + 2")),
             submission(tmp_path, "raises", edit(solution, "ex-half", "half = n / 0")),
             submission(tmp_path, "no_ids", no_ids), submission(tmp_path, "text", "this is my homework")]
-    fill = {"root": ROOT, "out": out_csv.with_suffix(""), "subs": tmp_path / "subs"}
+    fill = {"root": ROOT, "out": out_csv.with_suffix(""), "subs": tmp_path / "subs", "template": practice}
     for name, cell, source in HOSTILE:
-        base = solution if cell == "ex-half" else blank
+        base, source = (solution if cell == "ex-half" else blank), source.strip("\n")
         for key, value in fill.items():
             source = source.replace("{" + key + "}", str(value))
         subs.append(submission(tmp_path, name, edit(base, cell, source)))
-    repo_before = _tree_digest(ROOT / "lab_utils")
+    repo_before, template_before = _tree_digest(ROOT / "lab_utils"), practice.read_bytes()
     temp_before = set(Path(tempfile.gettempdir()).iterdir())
     monkeypatch.setenv("GRADER_SECRET", "s3cr3t-of-the-instructor")
     # 10 s: a practice kernel (no torch) starts in 1-2 s here (4 s seen on a loaded 2-core machine); the looping
@@ -177,8 +258,8 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
     assert grades("hard_coded")[1:] == ("fail", "not done", "0")
     # contained: nothing written outside, nothing read, nothing reached
     copies = {p.stem: printed(p) for p in out_csv.with_suffix("").glob("*.ipynb")}
-    assert "WROTE" not in copies["explorer"] and copies["explorer"].count("blocked ") == 3
-    assert _tree_digest(ROOT / "lab_utils") == repo_before
+    assert "WROTE" not in copies["explorer"] and copies["explorer"].count("blocked ") == 4
+    assert _tree_digest(ROOT / "lab_utils") == repo_before and practice.read_bytes() == template_before
     assert "LEAK " in rows["reader"]["error"] and "s3cr3t" not in copies["reader"]
     found = rows["reader"]["error"].split("LEAK ", 1)[1].split()
     # all it finds is its own scratch and the interpreter's read-only folder (which may lie under a home)
@@ -235,12 +316,19 @@ def grades_of(csv_path: Path) -> dict[str, str]:
     return {name: r["total"] for name, r in rows_of(csv_path).items()}
 
 
-def test_no_sandbox_grades_with_a_warning_in_every_row(practice, tmp_path):
-    subs = [submission(tmp_path, "solution", json.loads(SOLUTION.read_text()))]
-    out = lab("grade", practice, *subs, "--out", tmp_path / "g.csv", "--no-sandbox", "--quiet", cwd=tmp_path)
-    assert out.returncode == 0 and "WITHOUT a sandbox" in out.stderr
-    row = rows_of(tmp_path / "g.csv")["solution"]
-    assert row["total"] == "2" and "WITHOUT a sandbox" in row["flags"]
+def test_no_sandbox_grades_with_a_warning_in_every_row_and_leaves_no_kernel(practice, tmp_path):
+    solution = json.loads(SOLUTION.read_text())
+    subs = [submission(tmp_path, "solution", solution),
+            submission(tmp_path, "loops", edit(solution, "ex-half", "import subprocess\nsubprocess.Popen(['sleep', "
+                                                                    "'600'], start_new_session=True)\nwhile True:\n"
+                                                                    "    pass"))]
+    out = lab("grade", practice, *subs, "--out", tmp_path / "g.csv", "--no-sandbox", "--quiet", "--timeout", "8",
+              cwd=tmp_path)
+    assert out.returncode == 1 and "WITHOUT a sandbox" in out.stderr
+    rows = rows_of(tmp_path / "g.csv")
+    assert rows["solution"]["total"] == "2" and all("WITHOUT a sandbox" in r["flags"] for r in rows.values())
+    assert rows["loops"]["error"] == "timed out after 8 s"
+    assert _lab_processes() == []  # its detached child (a session of its own) was found by the run's seed, killed
 
 
 def test_no_bubblewrap_no_grading(practice, tmp_path):
@@ -275,6 +363,8 @@ def test_assemble_ignores_everything_but_exercise_code(practice, tmp_path):
 def test_scan_flags_reaching_into_the_checks_with_the_line():
     allowed = {"double", "half", "score_table", "language"}
     assert scan("def double(x):\n    return 2 * x", "ex", allowed) == []
+    assert scan("x = 1\n!cat /etc/passwd\n%run other.py", "ex", allowed) == [
+        "cell ex line 2: IPython command '!cat /etc/passwd'", "cell ex line 3: IPython command '%run other.py'"]
     flags = scan("import sys\nx = sys.modules['lab_utils.exercises.core']\nf = (lambda: 0).__globals__\n"
                  "check._records\n__import__('gc')\ny = check.probe", "ex", allowed)
     assert flags == ["cell ex line 1: import sys", "cell ex line 2: .modules", "cell ex line 2: the text "

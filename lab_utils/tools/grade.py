@@ -144,7 +144,7 @@ def exercises_of(template: Mapping[str, Any]) -> tuple[str, list[Exercise], set[
         if cell["cell_type"] != "code":
             continue
         try:
-            tree = ast.parse(source_text(cell))
+            tree = ast.parse(_python(source_text(cell))[0])
         except SyntaxError:
             continue
         for node in ast.walk(tree):
@@ -171,13 +171,24 @@ FORBIDDEN_ATTRS = {"modules", "_getframe", "f_back", "f_globals", "f_locals", "f
                    "register_post_run", "events", "run_check", "score_table", "core", "probe"}
 
 
+def _python(source: str) -> tuple[str, list[tuple[int, str]]]:
+    """A cell's code with its IPython lines (%magic, !shell) blanked, and those lines with their numbers."""
+    lines, magics = source.splitlines(), []
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("%", "!")):
+            magics.append((i + 1, line.strip()))
+            lines[i] = line[: len(line) - len(line.lstrip())] + "pass"
+    return "\n".join(lines), magics
+
+
 def scan(source: str, cell_id: str, allowed: set[str]) -> list[str]:
     """Flags for one submitted exercise cell: each use of what `FORBIDDEN_*` names, with its line."""
+    source, magics = _python(source)
+    found: list[tuple[int, int, str]] = [(line, 0, f"IPython command {text[:40]!r}") for line, text in magics]
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []  # the check reports it; nothing in it runs
-    found: list[tuple[int, int, str]] = []
+        tree = ast.Module(body=[], type_ignores=[])  # the check reports it; nothing in it runs
 
     def hit(node: ast.AST, what: str) -> None:
         found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), what))

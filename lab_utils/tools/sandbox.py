@@ -240,7 +240,10 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
         else:
             cmd, processes = papermill, resource.RLIM_INFINITY
             run_env = {**os.environ, **env}
-        return _supervise(cmd, run_env, private, scratch, limits, processes, sandbox)
+        result = _supervise(cmd, run_env, private, scratch, limits, processes, sandbox)
+        if not sandbox:  # no PID namespace: find what is left of the run (its kernel has a session of its own)
+            _kill_tagged(f"LAB_PROBE_SEED={seed}".encode())
+        return result
     finally:
         if uid is not None:
             _UIDS.put(uid)
@@ -286,6 +289,16 @@ def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path
                f"{limits.output // MiB} MiB limit: kept without its outputs")
     return {"code": proc.returncode if not notes else 1, "log": text, "seconds": seconds, "executed": executed,
             "records": _read(scratch / RECORDS, RECORDS_LIMIT) or "", "notes": notes, "cut": cut}
+
+
+def _kill_tagged(tag: bytes) -> None:
+    """Kill every process of this user whose environment holds `tag` (this run's seed: no other run has it)."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if tag + b"\0" in Path(f"/proc/{pid}/environ").read_bytes() + b"\0":
+                os.kill(int(pid), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            pass
 
 
 def _kill(proc: subprocess.Popen) -> None:
