@@ -83,11 +83,14 @@ check.score_table = lambda: display({'text/plain': 'score: 2 / 2', 'application/
     # other inputs
     ('forged_records', 'ex-double', r'''
 import json, os, threading, time
-def forge():
-    for _ in range(160):
-        time.sleep(0.05)
-        open(os.environ.get('LAB_RECORDS', 'r.json'), 'w').write(json.dumps({'t-double': {'x': 21, 'out': 42}, 't-half': {'n': 21, 'half': 10.5}}))
-threading.Thread(target=forge).start()
+def forge():  # every 10 ms, atomically, until the kernel is gone: the last word on the records is this one
+    path = os.environ.get('LAB_RECORDS', 'r.json')
+    while True:
+        time.sleep(0.01)
+        with open(path + '.tmp', 'w') as f:
+            f.write(json.dumps({'t-double': {'x': 21, 'out': 42}, 't-half': {'n': 21, 'half': 10.5}}))
+        os.replace(path + '.tmp', path)
+threading.Thread(target=forge, daemon=True).start()
 def double(x):
     return ...'''),
     ('hard_coded', 'ex-double', r'''
