@@ -41,8 +41,8 @@ for _uid in range(61000, 61064):  # one uid per sandbox running at once (as root
 class Limits:
     """What one sandboxed run may use; the defaults fit the course's notebooks with room to spare."""
 
-    memory: int = 3 * 1024 * MiB  # address space of each process (RLIMIT_AS); notebook 03 peaks near 1 GiB
-    processes: int = 256  # processes and threads of the run (RLIMIT_NPROC): a kernel and papermill use ~40
+    memory: int = 3 * 1024 * MiB  # address space of each process (RLIMIT_AS); notebook 03 runs at 1.6G, not 1.2G
+    processes: int = 256  # processes and threads of the run (RLIMIT_NPROC): notebook 03 peaks at 21
     file_size: int = 256 * MiB  # the largest file it may write (RLIMIT_FSIZE)
     scratch: int = 512 * MiB  # all files in its scratch folder, checked 4 times a second
     output: int = 20 * MiB  # the executed copy; a larger one is kept without outputs, with a note
