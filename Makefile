@@ -9,13 +9,14 @@ PYTEST_ARGS ?=
 # Sanitize file and an explicit kernel: nbval runs the notebooks in this environment's python.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv lab test test-here test-portable test-stack lint jupyter outputs editions site site-test bench colab-sync clean
+.PHONY: help venv lab test test-here test-portable test-stack test-colab lint jupyter outputs editions site site-test bench colab-sync clean
 
 help:
 	@echo "make lab      - set up .venv if needed, run every notebook headless, print what each reached"
 	@echo "make test     - set up .venv if needed, run unit tests and nbval over every notebook"
 	@echo "make test-portable - nbval again on PyTorch's portable CPU kernels (outputs must not depend on the CPU)"
 	@echo "make test-stack PY=python - the suite on an unpinned stack: no exact outputs, results within tolerances"
+	@echo "make test-colab [COLAB_PY=python3.13] - every notebook of every edition on Colab's stack (.ci/colab-constraints.txt)"
 	@echo "make jupyter  - open JupyterLab on notebooks/"
 	@echo "make outputs  - re-execute the notebooks in place (after changing them or lab_utils), then make editions"
 	@echo "make editions - regenerate the exercise notebooks in exercises/ from notebooks/"
@@ -63,6 +64,12 @@ test-stack:
 	$(PY) -m ruff check lab_utils tests benchmarks notebooks
 	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" $(PYTEST_ARGS)
 	$(PY) -m lab_utils run-all --compare
+
+# Colab's own versions (.ci/colab-constraints.txt, from googlecolab/backend-info) on the newest Python here, or
+# COLAB_PY: the install cell's pip install, then all 12 notebooks and the playground in that stack's kernel.
+COLAB_PY ?=
+test-colab: venv
+	$(BIN)/python .ci/colab_stack.py $(if $(COLAB_PY),--python $(COLAB_PY))
 
 lint: venv
 	$(BIN)/python -m ruff check lab_utils tests benchmarks notebooks

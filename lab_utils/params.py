@@ -136,6 +136,24 @@ def passed_names(namespace: Mapping[str, Any]) -> set[str] | None:
     return set()
 
 
+def declared_types(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters cell's names and types: from the module's annotations, or, where the interpreter fills them
+    lazily or not at all (Python 3.14, PEP 649/749), from the parameters cell's text in IPython's input history
+    (the last cell before this one that declares `name: type = value` lines; papermill's injected cell follows it
+    and declares nothing)."""
+    annotations = namespace.get("__annotations__")
+    if isinstance(annotations, Mapping) and annotations:
+        return dict(annotations)
+    history = namespace.get("In")
+    for source in reversed(history if isinstance(history, list) else []):
+        if isinstance(source, str) and ":" in source:
+            try:
+                return {name: p.type for name, p in parse_parameters(source).items()}
+            except (ParameterError, SyntaxError, ValueError):
+                continue
+    raise ParameterError("no annotated parameters found; run the parameters cell first")
+
+
 def check_params(
     namespace: dict[str, Any],
     positive: Iterable[str] = (),
@@ -144,13 +162,12 @@ def check_params(
 ) -> dict[str, Any]:
     """Check a notebook's parameters in its globals (names, types, ranges) and return them in order.
 
-    Declared parameters are the annotated names of the parameters cell. A name passed as a parameter that is not
-    declared (papermill only warns about it) is an error. Only passed names are judged, so re-running this cell
-    after the notebook has made variables of its own is fine; outside IPython, any other plain value counts.
+    Declared parameters are the annotated names of the parameters cell (see declared_types). A name passed as a
+    parameter that is not declared (papermill only warns about it) is an error. Only passed names are judged, so
+    re-running this cell after the notebook has made variables of its own is fine; outside IPython, any other plain
+    value counts.
     """
-    declared = dict(namespace.get("__annotations__", {}))
-    if not declared:
-        raise ParameterError("no annotated parameters found; run the parameters cell first")
+    declared = declared_types(namespace)
     passed = passed_names(namespace)
     if passed is None:
         passed = {name for name, value in namespace.items()

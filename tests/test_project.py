@@ -82,6 +82,21 @@ def test_workflows_run_make_test_conda_and_ruff():
     for job in ("minimums", "newest"):
         assert "make test-stack PY=python" in steps(job)
     assert "make test-stack" in (ROOT / "Makefile").read_text()
+    # Colab's own stack on Colab's Python.
+    assert "make test-colab COLAB_PY=python3.13" in steps("colab")
+    assert any(s.get("with", {}).get("python-version") == "3.13" for s in jobs["colab"]["steps"])
+
+
+def test_colab_constraints_hold_colabs_versions():
+    """The lines marked `# colab` are the snapshot's versions (the issue that brought them names them)."""
+    marked = {}
+    for line in (ROOT / ".ci" / "colab-constraints.txt").read_text().splitlines():
+        if line.rstrip().endswith("# colab"):
+            name, _, version = line.split("#")[0].strip().partition("==")
+            marked[name] = version
+    assert marked == {"torch": "2.11.0", "numpy": "2.1.3", "matplotlib": "3.10.0", "ipywidgets": "7.7.1",
+                      "ipykernel": "6.17.1", "ipython": "7.34.0", "notebook": "6.5.7"}
+    assert "googlecolab/backend-info" in (ROOT / ".ci" / "colab-constraints.txt").read_text()
 
 
 def _minimums():
@@ -124,7 +139,8 @@ def test_ci_script_and_readme_use_make_test():
     ci = (ROOT / ".ci" / "run").read_text()
     assert (ROOT / ".ci" / "run").stat().st_mode & 0o111
     steps = [ln.strip() for ln in ci.splitlines() if ln.strip().startswith("make ")]
-    assert steps == ["make test", "make test-portable", "make site-test"] and "set -euo pipefail" in ci
+    assert steps == ["make test", "make test-portable", "make test-colab", "make site-test"]
+    assert "set -euo pipefail" in ci
     assert "apt-get install" in ci and "chromium-driver" in ci  # the browser tests' Chromium, when missing
     readme = (ROOT / "README.md").read_text()
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]

@@ -146,3 +146,31 @@ def test_check_params_judges_only_the_names_papermill_passed():
     with pytest.raises(ParameterError, match="unknown parameter 'epoch'; did you mean 'epochs'"):
         check_params(ns)
     assert passed_names({"In": ["# Parameters\nlr = 0.5\n"]}) == {"lr"} and passed_names({}) is None
+
+
+@pytest.mark.parametrize("injected,outcome", [
+    ("", {"lr": 0.1, "gate": "and"}),
+    ("# Parameters\ngate = 'XOR'\nepochs = 5\n", {"gate": "xor", "epochs": 5}),
+    ("# Parameters\nlr = 'fast'\n", "parameter 'lr' must be float, got 'fast'"),
+    ("# Parameters\nlrr = 0.5\n", "unknown parameter 'lrr'; did you mean 'lr'"),
+])
+def test_check_params_without_module_annotations_reads_the_parameters_cell(injected, outcome):
+    """Python 3.14 fills module annotations lazily (PEP 649/749): notebook 02's own cells, run as the kernel runs
+    them, with `__annotations__` absent, still check types and names from the parameters cell's text."""
+    from .cells import code_cells, exercise
+
+    cells = {c["id"]: "".join(c["source"]) for c in code_cells(exercise("02_logistic_regression"))}
+    params, check = cells["cell-04"], cells["cell-05"]
+    ns: dict = {"In": [""]}
+    for source in (params, injected, check):
+        if not source:
+            continue
+        ns["In"].append(source)
+        if source is check:
+            ns.pop("__annotations__", None)  # what the interpreter leaves when it evaluates them lazily
+            if isinstance(outcome, str):
+                with pytest.raises(ParameterError, match=outcome):
+                    exec(source, ns)
+                return
+        exec(source, ns)
+    assert "__annotations__" not in ns and {k: ns[k] for k in outcome} == outcome
