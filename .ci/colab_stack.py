@@ -270,6 +270,10 @@ def main() -> int:
             return 1
         env = kernelspec(python, work / "jupyter")
         os.environ.update(env)
+        if subprocess.run([str(python), "-c", "import google.colab"], capture_output=True, env={**os.environ,
+                                                                                              **env}).returncode == 0:
+            print("google.colab is importable in the Colab environment: the install cell would run; remove it")
+            return 1
         notebooks = [p for edition in EDITIONS for p in sorted((ROOT / edition).glob("*.ipynb"))]
         for rel, seconds, problems in in_parallel(lambda p: run_one(p, work), notebooks, args.workers):
             print(f"{rel}: {'ok' if not problems else 'FAILED'} in {seconds:.1f} s")
