@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,9 +23,12 @@ pytestmark = pytest.mark.slow
 SOLUTION = ROOT / "tests" / "fixtures" / "practice.ipynb"
 
 
-def lab(*args, cwd):
+BATCH = f"test{os.getpid()}"  # every run of this file's batches carries it (see _lab_processes)
+
+
+def lab(*args, cwd, **env):
     return subprocess.run([sys.executable, "-m", "lab_utils", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, env={**os.environ, "LAB_BATCH": BATCH, **env})
 
 
 @pytest.fixture
@@ -183,17 +185,18 @@ except OSError as e:
 ]
 
 
-def _lab_processes() -> list[str]:
-    """Processes left from a grading run: sandboxes' uids, or anything with a probe seed in its environment."""
+def _lab_processes(batch: str) -> list[str]:
+    """Processes left from a grading batch: each carries LAB_BATCH=`batch` in its environment (other tests may be
+    grading at the same time)."""
     left = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            uid = os.stat(f"/proc/{pid}").st_uid
             environ = Path(f"/proc/{pid}/environ").read_bytes()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(bytes(1), b" ").decode()[:80]
         except OSError:
             continue
-        if 61000 <= uid < 61064 or b"LAB_PROBE_SEED=" in environ:
-            left.append(pid)
+        if f"LAB_BATCH={batch}".encode() + bytes(1) in environ:
+            left.append(f"{pid} {command}")
     return left
 
 
@@ -224,13 +227,14 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
             source = source.replace("{" + key + "}", str(value))
         subs.append(submission(tmp_path, name, edit(base, cell, source)))
     repo_before, template_before = _tree_digest(ROOT / "lab_utils"), practice.read_bytes()
-    temp_before = set(Path(tempfile.gettempdir()).iterdir())
+    host_temp = tmp_path / "host-temp"  # the grader's own temp dir (other tests may use the shared one meanwhile)
+    host_temp.mkdir()
     monkeypatch.setenv("GRADER_SECRET", "s3cr3t-of-the-instructor")
     # 10 s: a practice kernel (no torch) starts in 1-2 s here (4 s seen on a loaded 2-core machine); the looping
     # one is stopped
     out = lab("grade", practice, *subs, "--out", out_csv, "--timeout", "10", "--workers", "2", "--quiet",
               "--memory", "2G", "--file-size", "16M", "--scratch", "48M", "--output-limit", "4M", "--processes", "64",
-              cwd=tmp_path)
+              cwd=tmp_path, TMPDIR=str(host_temp))
     assert out.returncode == 1, out.stdout + out.stderr
     rows = rows_of(out_csv)
     assert list(rows) == [p.stem for p in subs]  # one row each, in the order given
@@ -291,8 +295,8 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
     time.sleep(2.5)  # the late writer would have written by now (2 s after its run, which ended earlier)
     assert rows_of(out_csv) == rows
     assert "late_writer,graded" not in (out_csv.with_suffix("") / "solution.ipynb").read_text()
-    assert _lab_processes() == []
-    assert [p for p in set(Path(tempfile.gettempdir()).iterdir()) - temp_before if "lab-" in p.name] == []
+    assert _lab_processes(BATCH) == []
+    assert list(host_temp.iterdir()) == []  # every run's scratch folder was removed
     report = (out_csv.with_suffix("") / "report.html").read_text()
     assert "Pass rate per exercise" in report and "data:image/png;base64," in report and "replayed" in report
     feedback = (out_csv.with_suffix("") / "wrong.feedback.txt").read_text()
@@ -331,7 +335,7 @@ def test_no_sandbox_grades_with_a_warning_in_every_row_and_leaves_no_kernel(prac
     rows = rows_of(tmp_path / "g.csv")
     assert rows["solution"]["total"] == "2" and all("WITHOUT a sandbox" in r["flags"] for r in rows.values())
     assert rows["loops"]["error"] == "timed out after 8 s"
-    assert _lab_processes() == []  # its detached child (a session of its own) was found by the run's seed, killed
+    assert _lab_processes(BATCH) == []  # its detached child (a session of its own) was found by the run's seed, killed
 
 
 def test_no_bubblewrap_no_grading(practice, tmp_path):
@@ -374,3 +378,29 @@ def test_scan_flags_reaching_into_the_checks_with_the_line():
                      "'lab_utils.exercises.core'", "cell ex line 3: .__globals__",
                      "cell ex line 4: check._records (not one of the notebook's checks)",
                      "cell ex line 5: __import__", "cell ex line 6: check.probe (not one of the notebook's checks)"]
+
+
+def test_the_grader_survives_what_a_run_leaves_behind(monkeypatch):
+    """Records nested past the parser's depth, an executed copy that is no notebook, a record that would keep a
+    verdict busy for hours, a formula in a cell: each ends as a row with its reason, never a crash or a hang."""
+    from lab_utils.exercises import linear
+    from lab_utils.tools import grade as g
+
+    exercises = linear.EXERCISES
+    result = {"records": "[" * 100_000, "executed": '{"cells": [5, {"outputs": 7, "metadata": []}]}', "code": 0,
+              "log": "", "seconds": 1.0, "notes": [], "cut": ""}
+    row, outcomes = g.judge("deep", result, "linear", exercises, 7, [], [])
+    assert row["status"] == "failed" and {o.status for o in outcomes.values()} == {"not checked"}
+    slow = {"01-loop": {"X": [[1.0], [2.0]], "y": [[1.0], [2.0]], "lr": 0.01, "epochs": 10 ** 9, "seed": 0,
+                        "lecture_start": [0.5, 0.5], "events": None, "error": None,
+                        "W": {"kind": "tensor", "shape": [1], "dtype": "float32", "requires_grad": True,
+                              "leaf": True, "value": [1.0]},
+                        "b": {"kind": "tensor", "shape": [1], "dtype": "float32", "requires_grad": True,
+                              "leaf": True, "value": [0.0]}}}
+    monkeypatch.setattr(g, "VERDICT_SECONDS", 1.0)
+    start = time.perf_counter()
+    row, outcomes = g.judge("slow", {**result, "records": json.dumps(slow), "executed": ""}, "linear", exercises, 7,
+                            [], [])
+    assert time.perf_counter() - start < 10
+    assert outcomes["01-loop"].cause == "unreadable" and "longer than 1 s" in outcomes["01-loop"].message
+    assert g._cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" and g._cell("cell ex: x") == "cell ex: x"

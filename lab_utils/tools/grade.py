@@ -119,9 +119,10 @@ def scores(executed: Mapping[str, Any]) -> dict[str, str] | None:
     for cell in executed.get("cells", []):
         if SCORE_TAG in _tags(cell):
             for out in cell.get("outputs", []):
-                if isinstance(out, dict) and out.get("metadata", {}).get(SCORES_TAG):
-                    data = out.get("data", {}).get("application/json", {})
-                    found = data.get("exercises", {}) if isinstance(data, dict) else {}
+                meta, data = out.get("metadata"), out.get("data")
+                if isinstance(meta, dict) and meta.get(SCORES_TAG) and isinstance(data, dict):
+                    table = data.get("application/json")
+                    found = table.get("exercises") if isinstance(table, dict) else None
                     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else None
     return None
 
@@ -237,26 +238,58 @@ def digest(key: bytes, row: Mapping[str, Any], submission: bytes, template: byte
     return hmac.new(key, msg, hashlib.sha256).hexdigest()[:32]
 
 
+VERDICT_SECONDS = 60.0  # one verdict on one record, in the grader (notebook 03's configuration takes 1-4 s)
+
+
+def _untrusted_json(text: str) -> Any:
+    """JSON a sandboxed run left (records, the executed copy): None unless it parses (deep nesting included)."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _notebook(value: Any) -> dict[str, Any]:
+    """An executed copy reduced to what the grader reads: cells that are dicts, each with a list of dict outputs
+    (anything else the run left there is dropped, so nothing malformed reaches the row)."""
+    cells = value.get("cells") if isinstance(value, dict) else None
+    keep = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict):
+            outputs = cell.get("outputs")
+            keep.append({**cell, "outputs": [o for o in outputs if isinstance(o, dict)] if isinstance(outputs, list)
+                         else []})
+    return {"cells": keep}
+
+
+def _assess_in_time(exercise_id: str, record: Any, seed: int, module: str) -> tuple[Outcome, list[str]]:
+    """assess() under a time limit: a record made to keep a verdict busy (epochs = 10**9) fails, the grader goes on."""
+    from ..exercises.core import time_limit
+
+    try:
+        with time_limit(VERDICT_SECONDS):
+            return assess(exercise_id, record, seed, module)
+    except BaseException as e:  # _TimeUp (the limit), or a record that breaks the verdict's machinery
+        if isinstance(e, KeyboardInterrupt):
+            raise
+        why = f"took longer than {VERDICT_SECONDS:g} s" if type(e).__name__ == "_TimeUp" else type(e).__name__
+        return Outcome(FAILED, "unreadable", f"the grader could not judge this record ({why})"), []
+
+
 def judge(name: str, result: Mapping[str, Any], module: str, exercises: Sequence[Exercise], seed: int,
           missing: list[str], flags: list[str]) -> tuple[dict[str, Any], dict[str, Outcome]]:
     """A submission's row and outcomes from its run: the records judged here, the notebook's own table compared."""
-    try:
-        records = json.loads(result["records"]) if result["records"] else {}
-    except ValueError:
-        records = {}
+    records = _untrusted_json(result["records"])
     records = records if isinstance(records, dict) else {}
     outcomes: dict[str, Outcome] = {}
     for ex in exercises:
-        outcomes[ex.id], differ = assess(ex.id, records.get(ex.id), seed, module)
+        outcomes[ex.id], differ = _assess_in_time(ex.id, records.get(ex.id), seed, module)
         if differ:
             flags.append(f"{ex.id}: the record held other inputs than this run's ({', '.join(differ[:3])})")
-    executed = {}
-    if result["executed"]:
-        try:
-            executed = json.loads(result["executed"])
-        except ValueError:
-            executed = {}
-    printed = scores(executed) if isinstance(executed, dict) else None
+    executed = _notebook(_untrusted_json(result["executed"]))
+    printed = scores(executed)
     if printed is not None:
         differ = [f"{ex}: printed {printed.get(ex, 'nothing')}, graded {outcomes[ex].status}" for ex in outcomes
                   if printed.get(ex) != outcomes[ex].status]
@@ -264,8 +297,7 @@ def judge(name: str, result: Mapping[str, Any], module: str, exercises: Sequence
             flags.append("the notebook's own score table disagrees with the grader: " + "; ".join(differ))
     log, code = result["log"], result["code"]
     died = "DeadKernel" in log or "Kernel died" in log
-    reached = any(SCORE_TAG in _tags(c) and c.get("execution_count") for c in executed.get("cells", [])
-                  if isinstance(c, dict)) if isinstance(executed, dict) else False
+    reached = any(SCORE_TAG in _tags(c) and c.get("execution_count") for c in executed["cells"])
     # The run got to its score table (a cell may fail); a copy too large to keep cannot say, its records can.
     finished = (reached or bool(result["cut"])) and not died and not result["notes"]
     row: dict[str, Any] = {"submission": name, "status": "graded" if finished else "failed"}
@@ -274,7 +306,7 @@ def judge(name: str, result: Mapping[str, Any], module: str, exercises: Sequence
     row |= {f"{ex.id} cause": o.cause if o.status == FAILED else "" for ex, o in zip(exercises, outcomes.values())}
     row["seconds"] = result["seconds"]
     if finished:
-        notes = [first_error(executed) if isinstance(executed, dict) else ""]
+        notes = [first_error(executed)]
     elif died:
         notes = ["the kernel died (the code crashed Python, e.g. os._exit or out of memory)"]
     else:
@@ -285,6 +317,11 @@ def judge(name: str, result: Mapping[str, Any], module: str, exercises: Sequence
     row["flags"] = "; ".join(flags)
     row["error"] = "; ".join(n for n in notes if n)
     return row, outcomes
+
+
+def _cell(value: Any) -> Any:
+    """A table cell that a spreadsheet will not run as a formula (text from a submission can start with =)."""
+    return "'" + value if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def _names(paths: Sequence[Path]) -> list[str]:
@@ -350,7 +387,7 @@ def grade(
         atomic_write(out_csv, buf.getvalue())
 
     def done(row: dict[str, Any]) -> None:
-        row = {c: row.get(c, "") for c in columns}  # the row as the table holds it: what the digest covers
+        row = {c: _cell(row.get(c, "")) for c in columns}  # the row as the table holds it: what the digest covers
         row["digest"] = digest(key, row, content[row["submission"]], template_bytes)
         rows[row["submission"]] = row
         save()
@@ -358,6 +395,7 @@ def grade(
             on_done(row)
 
     save()
+    batch = os.environ.get("LAB_BATCH") or secrets.token_hex(6)  # tags every process of this batch's runs
     jobs, meta = [], []
     for path, name in todo:
         try:
@@ -373,7 +411,7 @@ def grade(
             if EXERCISE_TAG in _tags(cell) and cell["id"] not in missing:
                 flags += scan(source_text(cell), cell["id"], allowed)
         seed = secrets.randbelow(2 ** 31 - 2) + 1  # chosen here, per run: a record made for another run fails
-        jobs.append((dump_notebook(nb), dict(params or {}), kernel, limits, seed, use_sandbox))
+        jobs.append((dump_notebook(nb), dict(params or {}), kernel, limits, seed, use_sandbox, batch))
         meta.append((name, missing, seed, flags, nb))
     for index, result in run_many(jobs, kernel, None, workers, scheduler, fn=sandbox.run):
         name, missing, seed, flags, nb = meta[index]

@@ -177,8 +177,9 @@ def _read(path: Path, limit: int) -> str | None:
 
 
 def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: int, sandbox: bool = True,
-        ) -> dict[str, Any]:
-    """Execute a notebook's text with papermill (in the sandbox unless `sandbox` is False) with probe seed `seed`.
+        batch: str = "") -> dict[str, Any]:
+    """Execute a notebook's text with papermill (in the sandbox unless `sandbox` is False) with probe seed `seed`;
+    every process of the run carries LAB_BATCH=`batch` in its environment (`ps e` finds a batch's processes).
 
     Returns plain data: code, log (its tail), seconds, executed (text or ''), records (text or ''), notes (why a
     run stopped early or was cut). Nothing of the run is left once this returns: its processes are dead (PID
@@ -191,7 +192,7 @@ def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: 
     with tempfile.TemporaryDirectory(prefix="lab-grade-") as private:
         private_dir = Path(private)
         for _attempt in range(3):
-            result = _run_once(private_dir, source, params, kernel, limits, seed, sandbox)
+            result = _run_once(private_dir, source, params, kernel, limits, seed, sandbox, batch)
             if not any(sign in result["log"] for sign in KERNEL_START_FAILED):
                 break
         result["log"] = without_kernel_notice(result["log"])
@@ -199,7 +200,7 @@ def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: 
 
 
 def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: int,
-              sandbox: bool) -> dict[str, Any]:
+              sandbox: bool, batch: str) -> dict[str, Any]:
     scratch = private / "scratch"
     if scratch.exists():
         shutil.rmtree(scratch, ignore_errors=True)
@@ -217,7 +218,7 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
         env = {"HOME": home, "TMPDIR": f"{home}/tmp", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
                "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/.config/matplotlib", "IPYTHONDIR": f"{home}/.ipython",
                "JUPYTER_RUNTIME_DIR": f"{home}/run", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
-               "LAB_PROBE_SEED": str(seed), "LAB_RECORDS": f"{home}/{RECORDS}"}
+               "LAB_PROBE_SEED": str(seed), "LAB_RECORDS": f"{home}/{RECORDS}", "LAB_BATCH": batch}
         papermill = [sys.executable, "-m", "papermill", f"{home}/source.ipynb", f"{home}/run/executed.ipynb",
                      "-k", kernel, "--cwd", home, "--no-progress-bar", "--log-level", "ERROR",
                      "-y", json.dumps(params)]
