@@ -370,6 +370,14 @@ def test_assemble_ignores_everything_but_exercise_code(practice, tmp_path):
 def test_scan_flags_reaching_into_the_checks_with_the_line():
     allowed = {"double", "half", "score_table", "language"}
     assert scan("def double(x):\n    return 2 * x", "ex", allowed) == []
+    assert scan("X2, y2 = lab.gate_data('xor')\nmodel = check.double", "ex", allowed) == []
+    assert scan("c = check\nclass M(c.StandIn):\n    pass\nS = lab.exercises.linear.StandIn\nlab = 3\n"
+                "f = check.double.__wrapped__\ng = m.given_loop", "ex", allowed) == [
+        "cell ex line 1: check used as a value (an alias or a new binding hides what is reached through it)",
+        "cell ex line 2: .StandIn", "cell ex line 4: .StandIn", "cell ex line 4: .exercises",
+        "cell ex line 4: lab.exercises (not part of lab_utils' notebook API)",
+        "cell ex line 5: lab used as a value (an alias or a new binding hides what is reached through it)",
+        "cell ex line 6: .__wrapped__", "cell ex line 7: .given_loop"]
     assert scan("x = 1\n!cat /etc/passwd\n%run other.py", "ex", allowed) == [
         "cell ex line 2: IPython command '!cat /etc/passwd'", "cell ex line 3: IPython command '%run other.py'"]
     flags = scan("import sys\nx = sys.modules['lab_utils.exercises.core']\nf = (lambda: 0).__globals__\n"
@@ -404,3 +412,16 @@ def test_the_grader_survives_what_a_run_leaves_behind(monkeypatch):
     assert time.perf_counter() - start < 10
     assert outcomes["01-loop"].cause == "unreadable" and "longer than 1 s" in outcomes["01-loop"].message
     assert g._cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" and g._cell("cell ex: x") == "cell ex: x"
+
+
+@pytest.mark.parametrize("name", ["01_linear_regression", "02_logistic_regression", "03_multilayer_perceptron"])
+def test_the_solutions_raise_no_flag(name):
+    """The course's own answers, scanned as the grader scans a submission: a flag must mean something."""
+    from lab_utils.tools.grade import exercises_of
+
+    template = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
+    _, _, allowed = exercises_of(template)
+    ids = {c["id"] for c in template["cells"] if "exercise" in c["metadata"].get("tags", [])}
+    cells = [c for c in json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"] if c.get("id") in ids]
+    assert len(cells) >= 3
+    assert [f for c in cells for f in scan("".join(c["source"]), c["id"], allowed)] == []

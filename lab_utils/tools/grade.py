@@ -169,7 +169,10 @@ FORBIDDEN_NAMES = {"__import__", "__builtins__", "exec", "eval", "compile", "glo
 FORBIDDEN_ATTRS = {"modules", "_getframe", "f_back", "f_globals", "f_locals", "f_builtins", "tb_frame", "gi_frame",
                    "cr_frame", "__globals__", "__builtins__", "__subclasses__", "__code__", "__closure__", "__dict__",
                    "system", "popen", "fork", "kill", "killpg", "execv", "execve", "spawnv", "setsid", "_exit",
-                   "register_post_run", "events", "run_check", "score_table", "core", "probe"}
+                   "register_post_run", "events", "run_check", "score_table", "core", "probe", "exercises", "tools",
+                   "StandIn", "CHECKS", "EXERCISES"}
+INTERNAL_PREFIXES = ("given_", "verdict_", "probe_")  # the checks' functions a record could be forged with
+NAMESPACES = ("check", "lab")  # the notebook's handles on the checks and on lab_utils: attribute access only
 
 
 def _python(source: str) -> tuple[str, list[tuple[int, str]]]:
@@ -194,7 +197,17 @@ def scan(source: str, cell_id: str, allowed: set[str]) -> list[str]:
     def hit(node: ast.AST, what: str) -> None:
         found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), what))
 
+    from .. import _EXPORTS
+
+    bases = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in NAMESPACES and id(node) not in bases:
+            hit(node, f"{node.id} used as a value (an alias or a new binding hides what is reached through it)")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "lab" and \
+                node.attr not in _EXPORTS:
+            hit(node, f"lab.{node.attr} (not part of lab_utils' notebook API)")
+        elif isinstance(node, ast.Attribute) and node.attr.startswith(INTERNAL_PREFIXES):
+            hit(node, f".{node.attr}")
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] in FORBIDDEN_MODULES:
