@@ -425,3 +425,19 @@ def test_the_solutions_raise_no_flag(name):
     cells = [c for c in json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"] if c.get("id") in ids]
     assert len(cells) >= 3
     assert [f for c in cells for f in scan("".join(c["source"]), c["id"], allowed)] == []
+
+
+def test_a_korean_edition_is_graded_in_korean():
+    """The Korean exercise editions' students get their verdicts and feedback in Korean, the English ones English."""
+    from lab_utils.exercises import assess, practice
+    from lab_utils.exercises.core import tr
+    from lab_utils.tools.grade import feedback, language_of, speaking
+
+    assert language_of(json.loads((ROOT / "ko" / "exercises" / "01_linear_regression.ipynb").read_text())) == "ko"
+    assert language_of(json.loads((ROOT / "exercises" / "01_linear_regression.ipynb").read_text())) == "en"
+    with speaking("ko"):
+        outcome, _ = assess("t-double", {"stub": True}, 5, "practice")
+        text = feedback("kim", practice.EXERCISES, {"t-double": outcome, "t-half": outcome},
+                        {"total": 0, "error": "timed out after 10 s"})
+    assert outcome.message.startswith("아직") and "수를 두 배로" in text and "참고: timed out" in text
+    assert tr("not done yet") == "not done yet"  # and English again after

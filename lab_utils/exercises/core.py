@@ -32,6 +32,7 @@ SEED_VARIABLE = "LAB_PROBE_SEED"  # set by the grader: each run's probes draw th
 RECORDS_VARIABLE = "LAB_RECORDS"  # set by the grader: the file each check writes every record to, as JSON
 TIME_LIMIT = 20.0  # seconds a check lets student code run before it says the code does not stop
 MARK = {PASSED: "✅", FAILED: "❌", NOT_DONE: "⏳", NOT_RUN: "·"}
+NOTE = N_("note: {text}")  # the grader's feedback files: why a run stopped, after the exercises' lines
 
 
 class Fail(Exception):

@@ -421,4 +421,6 @@ MESSAGES: dict[str, str] = {
         "이 패키지의 검사가 아닙니다",
     "the record holds inputs this run's check never gave ({where}): it was made elsewhere, not by this run":
         "기록에 이번 실행의 검사가 준 적 없는 입력이 있습니다 ({where}): 이번 실행이 아니라 다른 곳에서 만든 기록입니다",
+    "note: {text}":
+        "참고: {text}",
 }

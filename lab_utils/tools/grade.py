@@ -12,6 +12,7 @@ verifies), the executed copies, a feedback file per submission and a report.
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import csv
 import difflib
@@ -23,7 +24,7 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,38 @@ def exercises_of(template: Mapping[str, Any]) -> tuple[str, list[Exercise], set[
                        "regenerate it with lab editions")
     module = importlib.import_module(f"lab_utils.exercises.{modules[0]}")
     return modules[0], list(module.EXERCISES), used | {"language"}
+
+
+def language_of(template: Mapping[str, Any]) -> str:
+    """The language the template's checks speak: its `check.language("ko")` line (the Korean editions), else en."""
+    from ..exercises.core import LANGUAGES
+
+    for cell in template["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse(_python(source_text(cell))[0])
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "language" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "check" and node.args \
+                    and isinstance(node.args[0], ast.Constant) and node.args[0].value in LANGUAGES:
+                return node.args[0].value
+    return "en"
+
+
+@contextlib.contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """The checks' messages in this language while the grader judges and writes feedback, then as before."""
+    from ..exercises import core
+
+    before = core._settings["language"]
+    core.language(code)
+    try:
+        yield
+    finally:
+        core.language(before)
 
 
 # What an exercise cell has no business touching: the checks' and the grader's internals, the interpreter's
@@ -371,6 +404,7 @@ def grade(
     template = load_notebook(template_path)
     check_template(template, template_path.name)
     module, exercises, allowed = exercises_of(template)
+    spoken = language_of(template)
     out_csv = Path(out_csv)
     out_dir = out_csv.with_suffix("")  # executed copies, feedback and the report beside the table: grades/
     key = _key(out_dir)
@@ -432,8 +466,9 @@ def grade(
             atomic_write(out_dir / f"{name}.ipynb", result["executed"])
         else:  # nothing came back, or a copy over the output limit: the notebook as it was run, without outputs
             atomic_write(out_dir / f"{name}.ipynb", dump_notebook(nb))
-        row, outcomes[name] = judge(name, result, module, exercises, seed, missing, flags)
-        atomic_write(out_dir / f"{name}.feedback.txt", feedback(name, exercises, outcomes[name], row))
+        with speaking(spoken):  # a Korean edition's students read their lines and feedback in Korean
+            row, outcomes[name] = judge(name, result, module, exercises, seed, missing, flags)
+            atomic_write(out_dir / f"{name}.feedback.txt", feedback(name, exercises, outcomes[name], row))
         done(row)
     ordered = [rows[n] for n in names if n in rows]
     from .report import write_report
@@ -445,7 +480,7 @@ def grade(
 def feedback(name: str, exercises: Sequence[Exercise], outcomes: Mapping[str, Outcome], row: Mapping[str, Any],
              ) -> str:
     """What the student is told: each exercise's line as the notebook shows it (no probe record, no seed)."""
-    from ..exercises.core import MARK, tr
+    from ..exercises.core import MARK, NOTE, tr
 
     lines = [f"{name}: {row['total']} / {len(exercises)}", ""]
     for ex in exercises:
@@ -453,5 +488,5 @@ def feedback(name: str, exercises: Sequence[Exercise], outcomes: Mapping[str, Ou
         lines.append(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[o.status], number=ex.number,
                         title=tr(ex.title), message=o.message or tr(o.status)))
     if row.get("error"):
-        lines += ["", f"note: {row['error']}"]
+        lines += ["", tr(NOTE, text=row["error"])]
     return "\n".join(lines) + "\n"
