@@ -138,22 +138,25 @@ def first_error(executed: Mapping[str, Any]) -> str:
     return ""
 
 
+def _template_nodes(template: Mapping[str, Any]) -> Iterator[ast.AST]:
+    """Every AST node of the template's code cells (IPython lines blanked; a cell that does not parse skipped)."""
+    for cell in template["cells"]:
+        if cell["cell_type"] == "code":
+            try:
+                yield from ast.walk(ast.parse(_python(source_text(cell))[0]))
+            except SyntaxError:
+                continue
+
+
 def exercises_of(template: Mapping[str, Any]) -> tuple[str, list[Exercise], set[str]]:
     """The checks module the template's cells import as `check`, its exercises, and the names of that module its
     check cells use (an exercise cell may use those, nothing else of the checks)."""
     modules, used = [], set()
-    for cell in template["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        try:
-            tree = ast.parse(_python(source_text(cell))[0])
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "lab_utils.exercises":
-                modules += [a.name for a in node.names if a.asname == "check"]
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "check":
-                used.add(node.attr)
+    for node in _template_nodes(template):
+        if isinstance(node, ast.ImportFrom) and node.module == "lab_utils.exercises":
+            modules += [a.name for a in node.names if a.asname == "check"]
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "check":
+            used.add(node.attr)
     if not modules:
         raise LabError("the exercise notebook imports no checks (from lab_utils.exercises import ... as check); "
                        "regenerate it with lab editions")
@@ -165,18 +168,11 @@ def language_of(template: Mapping[str, Any]) -> str:
     """The language the template's checks speak: its `check.language("ko")` line (the Korean editions), else en."""
     from ..exercises.core import LANGUAGES
 
-    for cell in template["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        try:
-            tree = ast.parse(_python(source_text(cell))[0])
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "language" \
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "check" and node.args \
-                    and isinstance(node.args[0], ast.Constant) and node.args[0].value in LANGUAGES:
-                return node.args[0].value
+    for node in _template_nodes(template):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "language" \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "check" and node.args \
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value in LANGUAGES:
+            return node.args[0].value
     return "en"
 
 
