@@ -186,17 +186,12 @@ display(box)
 """
 
 
-def playground(env: dict[str, str]) -> list[str]:
-    """Build the playground in a live Colab kernel, move its seed slider as a browser would, and see it redraw."""
+def playground() -> list[str]:
+    """Build the playground in a live Colab kernel, move its seed slider as a browser would, and see it redraw
+    (the kernelspec's environment variables are set: see main)."""
     from jupyter_client.manager import start_new_kernel
 
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=120)
-    finally:
-        for k, v in old.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=120)
     problems: list[str] = []
     try:
         models: dict[str, dict] = {}
@@ -280,7 +275,7 @@ def main() -> int:
             for problem in problems:
                 print(f"  {problem}")
             failures += bool(problems)
-        problems = playground(env)
+        problems = playground()
         print(f"playground: {'; '.join(problems) if problems else 'built, and redrew when the seed slider moved'}")
         failures += bool(problems)
     print(f"test-colab: {len(notebooks)} notebooks and the playground, {failures} failed, "

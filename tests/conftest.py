@@ -1,5 +1,6 @@
 """Shared fixtures. Notebooks under tests/fixtures are inputs for the runner tests, not nbval targets."""
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ collect_ignore_glob = ["fixtures/*"]
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 FIXTURE = ROOT / "tests" / "fixtures" / "tiny.ipynb"
+PRACTICE = ROOT / "tests" / "fixtures" / "practice.ipynb"  # two torch-free exercises: the grader's quick example
 
 # Kernels started by the tests must not inherit a headless backend: the notebooks would then emit no figures.
 os.environ.pop("MPLBACKEND", None)
@@ -24,6 +26,17 @@ def fresh_exercise_outcomes():
     core._outcomes.clear()
     yield
     core._outcomes.clear()
+
+
+@pytest.fixture
+def practice(tmp_path: Path) -> Path:
+    """The exercise edition of the practice fixture, as `lab editions` makes it (a template to grade against)."""
+    from lab_utils.nbfile import dump_notebook
+    from lab_utils.tools.editions import exercise_edition
+
+    path = tmp_path / "practice.ipynb"
+    path.write_text(dump_notebook(exercise_edition(json.loads(PRACTICE.read_text()), path, PRACTICE.name)))
+    return path
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_equal_parameters_are_not_merged_into_one_run(cluster, tiny):
     assert sorted(results) == [0, 1] and all(code == 0 for code, *_ in results.values())
 
 
-def test_grading_on_the_cluster_is_sandboxed_and_judged_by_the_client(cluster, tmp_path):
+def test_grading_on_the_cluster_is_sandboxed_and_judged_by_the_client(cluster, practice, tmp_path):
     """Three submissions on the 2 workers: each run in a sandbox there, its records judged here."""
     from lab_utils.tools import sandbox
 
@@ -71,18 +71,13 @@ def test_grading_on_the_cluster_is_sandboxed_and_judged_by_the_client(cluster, t
 
     if sandbox.available() is not None:
         pytest.skip("needs bubblewrap")
-    from lab_utils.nbfile import dump_notebook
-    from lab_utils.tools.editions import exercise_edition
-
-    template = tmp_path / "practice.ipynb"
-    template.write_text(dump_notebook(exercise_edition(json.loads(SOLUTION.read_text()), template, SOLUTION.name)))
     solution = json.loads(SOLUTION.read_text())
     subs = [submission(tmp_path, "solution", solution),
             submission(tmp_path, "hard_coded", edit(solution, "ex-double", "def double(x):\n    return 42")),
             submission(tmp_path, "reader", edit(solution, "ex-half", "import os\nhalf = n / 2\nprint(os.listdir("
                                                 f"{str(tmp_path)!r}))"))]
     address, _ = cluster
-    out = lab("grade", template, *subs, "--scheduler", address, "--out", tmp_path / "g.csv", "--timeout", "60",
+    out = lab("grade", practice, *subs, "--scheduler", address, "--out", tmp_path / "g.csv", "--timeout", "60",
               "--quiet", cwd=tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
     rows = rows_of(tmp_path / "g.csv")

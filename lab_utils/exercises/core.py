@@ -50,8 +50,8 @@ class NotDone(Exception):
     cause = "not-done"
 
 
-class _TimeUp(BaseException):
-    pass
+class TimeUp(BaseException):
+    """Raised into code that ran past time_limit (a BaseException: student code's `except Exception` cannot keep it)."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
         return
 
     def on_alarm(signum, frame):
-        raise _TimeUp
+        raise TimeUp
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     # Re-armed every 0.5 s: student code that catches the first interruption (a bare `except:`) gets another.
@@ -240,7 +240,7 @@ def run_check(exercise: Exercise, probe: Callable[[], dict], verdict: Callable[[
             rec = probe()
     except KeyboardInterrupt:  # the student pressed stop
         raise
-    except _TimeUp:
+    except TimeUp:
         rec = {"error": {"type": "timeout", "seconds": TIME_LIMIT}}
     except BaseException as e:  # student code can raise anything, even SystemExit; the check still answers
         from .probe import error_data

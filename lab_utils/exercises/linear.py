@@ -64,8 +64,9 @@ def probe_loop(namespace: dict, X: torch.Tensor, y: torch.Tensor, seed: int, lr:
     """Re-run the student's loop cell (seeded with `seed`) recording every backward/zero_grad/step with W and b;
     when grading, on fresh data drawn from the probe seed."""
     replace: dict[str, Any] = {"seed": seed}
-    if probe_seed() and isinstance(X, torch.Tensor):
-        X, y = (t.to(X.device) for t in _loop_data(probe_seed()))
+    drawn = probe_seed()
+    if drawn and isinstance(X, torch.Tensor):
+        X, y = (t.to(X.device) for t in _loop_data(drawn))
         replace.update(X=X, y=y)
     rec: dict[str, Any] = {"X": probe.data(X)["value"], "y": probe.data(y)["value"], "seed": seed, "lr": lr,
                            "epochs": epochs}

@@ -67,9 +67,10 @@ def preflight(client: Any, kernel: str) -> int:
 
 
 def run_on_cluster(
-    jobs: Sequence[tuple], kernel: str, address: str, fn: Callable[..., Any],
+    jobs: Sequence[tuple], kernel: str, address: str, fn: Callable[..., Any], failed: Callable[[str], Any],
 ) -> Iterator[tuple[int, Any]]:
-    """(job index, fn(*job)) for each job, run on the cluster's workers, as they finish (see runner.run_many)."""
+    """(job index, fn(*job)) for each job, run on the cluster's workers, as they finish; failed(why) for a job the
+    cluster could not run (see runner.run_many)."""
     from distributed import as_completed
 
     client = connect(address)
@@ -82,15 +83,6 @@ def run_on_cluster(
             try:
                 yield index, future.result()
             except Exception as e:  # e.g. KilledWorker: the run's workers kept dying
-                yield index, failed_on_cluster(fn, f"failed on the cluster: {type(e).__name__}: {str(e)[:200]}")
+                yield index, failed(f"failed on the cluster: {type(e).__name__}: {str(e)[:200]}")
     finally:
         client.close()
-
-
-def failed_on_cluster(fn: Callable[..., Any], why: str) -> Any:
-    """The result of a job the cluster could not run, in the shape `fn` returns."""
-    from . import sandbox
-
-    if fn is sandbox.run:
-        return {"code": 1, "log": why, "seconds": 0.0, "executed": "", "records": "", "notes": [why], "cut": ""}
-    return (1, why, 0.0, "")

@@ -15,7 +15,9 @@ import ast
 import contextlib
 import copy
 import csv
+import dataclasses
 import difflib
+import functools
 import hashlib
 import hmac
 import importlib
@@ -62,9 +64,14 @@ def read_submission(path: Path) -> dict[str, Any]:
         raise LabError("no such file")
     if path.stat().st_size > MAX_BYTES:
         raise LabError(f"not a notebook: {path.stat().st_size / 1e6:.0f} MB is far too large")
+    return parse_submission(path.read_bytes())
+
+
+def parse_submission(data: bytes) -> dict[str, Any]:
+    """A submission's bytes as a notebook dict, or LabError with a one-line reason."""
     try:
-        nb = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
+        nb = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:  # nested past the parser's depth too
         raise LabError(f"not a notebook: the file is not JSON ({str(e).splitlines()[0][:80]})") from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise LabError("not a notebook: the JSON has no list of cells")
@@ -306,18 +313,32 @@ def _notebook(value: Any) -> dict[str, Any]:
     return {"cells": keep}
 
 
+@functools.lru_cache(maxsize=1)
+def _warm_torch() -> None:
+    """Run one optimizer step before any verdict runs under a time limit: torch imports its compiler stack on an
+    optimizer's first use (seconds), and an import cut off by the limit leaves torch broken for the whole batch."""
+    import torch
+
+    weight = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    weight.sum().backward()
+    optimizer.step()
+
+
 def _assess_in_time(exercise_id: str, record: Any, seed: int, module: str) -> tuple[Outcome, list[str]]:
     """assess() under a time limit: a record made to keep a verdict busy (epochs = 10**9) fails, the grader goes on."""
-    from ..exercises.core import time_limit
+    from ..exercises.core import TimeUp, time_limit
 
+    if "torch" in sys.modules:  # the checks module uses torch (the practice checks do not: nothing to warm)
+        _warm_torch()
     try:
         with time_limit(VERDICT_SECONDS):
             return assess(exercise_id, record, seed, module)
-    except BaseException as e:  # _TimeUp (the limit), or a record that breaks the verdict's machinery
-        if isinstance(e, KeyboardInterrupt):
-            raise
-        why = f"took longer than {VERDICT_SECONDS:g} s" if type(e).__name__ == "_TimeUp" else type(e).__name__
-        return Outcome(FAILED, "unreadable", f"the grader could not judge this record ({why})"), []
+    except TimeUp:
+        why = f"took longer than {VERDICT_SECONDS:g} s"
+    except Exception as e:  # a record that breaks the verdict's machinery (its own errors are outcomes already)
+        why = type(e).__name__
+    return Outcome(FAILED, "unreadable", f"the grader could not judge this record ({why})"), []
 
 
 def judge(name: str, result: Mapping[str, Any], module: str, exercises: Sequence[Exercise], seed: int,
@@ -394,7 +415,7 @@ def grade(
         print(f"lab grade: warning: every submission is {NO_SANDBOX}", file=sys.stderr)
     limits = limits or sandbox.Limits()
     if timeout is not None:
-        limits = sandbox.Limits(**{**limits.__dict__, "wall": float(timeout)})
+        limits = dataclasses.replace(limits, wall=float(timeout))
     template_path = Path(template_path).resolve()
     template_bytes = template_path.read_bytes()
     template = load_notebook(template_path)
@@ -442,7 +463,8 @@ def grade(
     jobs, meta = [], []
     for path, name in todo:
         try:
-            submission = read_submission(path)
+            # bytes read once (they also sign the row); a missing or oversized file gets read_submission's reason
+            submission = parse_submission(content[name]) if content[name] else read_submission(path)
             nb, missing = assemble(template, submission)
         except LabError as e:  # not a notebook: a row with the reason, nothing to run
             row = {"submission": name, "status": "failed", "total": 0, "seconds": 0.0, "error": str(e),
@@ -456,7 +478,7 @@ def grade(
         seed = secrets.randbelow(2 ** 31 - 2) + 1  # chosen here, per run: a record made for another run fails
         jobs.append((dump_notebook(nb), dict(params or {}), kernel, limits, seed, use_sandbox, batch))
         meta.append((name, missing, seed, flags, nb))
-    for index, result in run_many(jobs, kernel, None, workers, scheduler, fn=sandbox.run):
+    for index, result in run_many(jobs, kernel, None, workers, scheduler, fn=sandbox.run, failed=sandbox.failure):
         name, missing, seed, flags, nb = meta[index]
         if result["executed"]:
             atomic_write(out_dir / f"{name}.ipynb", result["executed"])

@@ -120,22 +120,19 @@ def run_source(source: str, params: Mapping[str, Any], kernel: str = KERNEL, tim
 def run_many(
     jobs: Sequence[tuple], kernel: str = KERNEL, timeout: float | None = None, workers: int = 2,
     scheduler: str | None = None, fn: Callable[..., Any] | None = None,
+    failed: Callable[[str], Any] = lambda why: (1, why, 0.0, ""),
 ) -> Iterator[tuple[int, Any]]:
     """Run jobs here on `workers` threads, or on the Dask cluster at `scheduler`; yield (job index, result) as they
     finish. A job is (notebook text, params) for run_source, or the arguments of `fn` (a module-level function, so
-    that Dask can send it). Shared by sweep and grade."""
-    fn = fn or functools.partial(_run_source_job, kernel=kernel, timeout=timeout)
+    that Dask can send it); `failed(why)` is the result, in fn's shape, of a job the cluster could not run. Shared
+    by sweep and grade."""
+    fn = fn or functools.partial(run_source, kernel=kernel, timeout=timeout)
     if scheduler:
         from .cluster import run_on_cluster
 
-        yield from run_on_cluster(jobs, kernel, scheduler, fn)
+        yield from run_on_cluster(jobs, kernel, scheduler, fn, failed)
         return
     yield from in_parallel(lambda ij: (ij[0], fn(*ij[1])), list(enumerate(jobs)), workers)
-
-
-def _run_source_job(source: str, params: Mapping[str, Any], kernel: str, timeout: float | None,
-                    ) -> tuple[int, str, float, str]:
-    return run_source(source, params, kernel, timeout)
 
 
 def _record(name: str, params: Mapping[str, Any], out_dir: Path, code: int, log: str, seconds: float,

@@ -94,7 +94,8 @@ def _namespaces() -> list[str]:
     return common if os.geteuid() == 0 else ["--unshare-user", *common]
 
 
-def _views() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _views() -> tuple[str, ...]:
     """Read-only binds of only what a run needs: system libraries, the interpreter, the environment, lab_utils."""
     import lab_utils
 
@@ -118,7 +119,7 @@ def _views() -> list[str]:
                 args += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
             args += ["--ro-bind", str(path), str(path)]
-    return args
+    return tuple(args)
 
 
 def _font_cache(home: Path) -> None:
@@ -188,7 +189,7 @@ def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: 
 
     missing = _available() if sandbox else None
     if missing:  # e.g. a Dask worker without bubblewrap: the row says so, nothing runs unsandboxed
-        return {"code": 1, "log": missing, "seconds": 0.0, "executed": "", "records": "", "notes": [missing], "cut": ""}
+        return failure(missing)
     with tempfile.TemporaryDirectory(prefix="lab-grade-") as private:
         private_dir = Path(private)
         for _attempt in range(3):
@@ -199,11 +200,14 @@ def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: 
         return result
 
 
+def failure(why: str) -> dict[str, Any]:
+    """The result of a run that could not start (no sandbox, or a cluster that could not run it): `why` only."""
+    return {"code": 1, "log": why, "seconds": 0.0, "executed": "", "records": "", "notes": [why], "cut": ""}
+
+
 def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: int,
               sandbox: bool, batch: str) -> dict[str, Any]:
-    scratch = private / "scratch"
-    if scratch.exists():
-        shutil.rmtree(scratch, ignore_errors=True)
+    scratch = private / "scratch"  # removed after each attempt (finally below)
     for sub in ("tmp", "shm", "run"):
         (scratch / sub).mkdir(parents=True)
     (scratch / "source.ipynb").write_text(source, encoding="utf-8")
