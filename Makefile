@@ -14,11 +14,11 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 help:
 	@echo "make lab      - set up .venv if needed, run every notebook headless, print what each reached"
 	@echo "make test     - set up .venv if needed, run unit tests and nbval over every notebook"
-	@echo "make test-portable - nbval again on PyTorch's portable CPU kernels (outputs must not depend on the CPU)"
+	@echo "make test-portable - nbval on PyTorch's portable CPU kernels, English and Korean solutions (outputs must not depend on the CPU)"
 	@echo "make test-stack PY=python - the suite on an unpinned stack: no exact outputs, results within tolerances"
 	@echo "make test-colab [COLAB_PY=python3.13] - every notebook of every edition on Colab's stack (.ci/colab-constraints.txt)"
 	@echo "make jupyter  - open JupyterLab on notebooks/"
-	@echo "make outputs  - re-execute the notebooks in place (after changing them or lab_utils), then make editions"
+	@echo "make outputs  - re-execute the notebooks in place (after changing them or lab_utils), then the editions (Korean solutions re-executed)"
 	@echo "make editions - regenerate the exercise notebooks in exercises/ from notebooks/"
 	@echo "make site     - build the course web site from the stored outputs into build/site/html"
 	@echo "make site-test - build the site and test it in headless Chromium (apt-get install chromium chromium-driver)"
@@ -53,9 +53,11 @@ test-here:
 	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" $(NBVAL) $(PYTEST_ARGS)
 
 # nbval once more on PyTorch's portable CPU kernels (no AVX2/AVX-512 code paths): float32 results change in their
-# last bits, and the stored outputs must not (they print rounded values, rates with margin). CI runs it after make test.
+# last bits, and the stored outputs must not (they print rounded values, rates with margin). The Korean solutions,
+# executed in Korean, are checked here: their numbers are the English ones, their text is their own. CI runs it
+# after make test.
 test-portable: venv
-	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL) notebooks
+	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL) notebooks ko/notebooks
 
 # The suite on a stack other than the pins (CI: the newest releases, the declared minimums), in an environment that
 # is already set up: everything but nbval's exact outputs, then every notebook run with papermill and its results
@@ -90,7 +92,7 @@ jupyter: $(JSTAMP)
 
 outputs: venv
 	$(BIN)/lab refresh notebooks/*.ipynb
-	$(BIN)/lab editions
+	$(BIN)/lab editions --refresh
 
 editions: venv
 	$(BIN)/lab editions

@@ -69,6 +69,11 @@ def newest_python() -> str:
     return str(best)
 
 
+# What the install cell may add to Colab: lab_utils's own small pure-Python dependencies, which Colab's pip-freeze
+# lacks (polib reads the translation catalogs; koreanize-matplotlib ships the Korean font). Adding is not upgrading.
+ADDS = {"polib", "koreanize-matplotlib"}
+
+
 def pip(python: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(python), "-m", "pip", "--disable-pip-version-check", *args], capture_output=True,
                           text=True)
@@ -113,7 +118,7 @@ def install_package(python: Path, work: Path) -> list[str]:
         name, version = item["metadata"]["name"].lower(), item["metadata"]["version"]
         if name != "lab-utils" and name in have:
             problems.append(f"the install would change {name} {have[name]} -> {version}")
-        elif name != "lab-utils":
+        elif name != "lab-utils" and name not in ADDS:
             problems.append(f"the install would add {name} {version} (Colab's stack lacks it)")
     if not problems:
         done = pip(python, "install", "--quiet", str(wheel))
@@ -167,6 +172,9 @@ def run_one(path: Path, work: Path) -> tuple[str, float, list[str]]:
     want = "✅" if solution else "⏳"
     if len(lines) < 3 or any(not ln.startswith(want) for ln in lines):
         problems.append(f"the checks printed {lines or 'nothing'}; every one should be {want}")
+    if rel.startswith("ko/") and not all("실습" in ln for ln in lines):
+        # The installed wheel must carry the runtime catalog, and polib read it, on Colab's stack.
+        problems.append(f"a Korean notebook's checks printed English: {lines[:1]}")
     if solution:
         stored = read_results(path)
         problems += compare_results(stored, read_results(out))
@@ -259,7 +267,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="colab-stack-") as tmp:
         work = Path(tmp)
         problems = install_package(python, work)
-        print(f"install cell: {'; '.join(problems) if problems else 'adds lab-utils only, changes nothing else'}")
+        added = ", ".join(["lab-utils", *sorted(ADDS)])
+        print(f"install cell: {'; '.join(problems) if problems else f'adds {added}, changes nothing else'}")
         failures += bool(problems)
         if problems:
             return 1

@@ -16,6 +16,7 @@ _EXPORTS = {
     "check_choice": "checks", "check_history": "checks", "check_positive": "checks", "check_tensor": "checks",
     "GATES": "data", "gate_data": "data", "linear_data": "data",
     "LabError": "errors", "ParameterError": "errors",
+    "language": "i18n",
     "check_params": "params", "read_parameters": "params",
     "activation_figure": "plots", "decision_boundary_figure": "plots", "evolution_figure": "plots",
     "fit_figure": "plots", "snapshots_figure": "plots",

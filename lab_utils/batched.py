@@ -17,6 +17,7 @@ from torch import nn
 
 from .checks import check_choice, check_positive, check_tensor
 from .errors import LabError
+from .i18n import tr
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
 OPTIMIZERS = ("sgd", "adam")
@@ -43,10 +44,12 @@ class BatchResult:
         """Model `index`'s weights under the slides' names (linear1/linear2, or linear when hidden == 0): the final
         ones, or those recorded after `epoch` steps (see `snapshots` of train_batched)."""
         if not 0 <= index < len(self.seeds):
-            raise LabError(f"index {index} is out of range; this batch has {len(self.seeds)} models")
+            raise LabError(tr("index {index} is out of range; this batch has {n} models", index=index,
+                              n=len(self.seeds)))
         if epoch is not None and epoch not in self.snapshots:
-            raise LabError(f"no snapshot at epoch {epoch}; recorded: {sorted(self.snapshots) or 'none'} "
-                           f"(pass snapshots=[...] to train_batched)")
+            raise LabError(tr("no snapshot at epoch {epoch}; recorded: {recorded} "
+                              "(pass snapshots=[...] to train_batched)", epoch=epoch,
+                              recorded=sorted(self.snapshots) or "-"))
         params = self.params if epoch is None else self.snapshots[epoch]
         if self.config["hidden"] == 0:
             W, b = params
@@ -139,16 +142,17 @@ def train_batched(
     check_tensor("y", y, (N, 1))
     seeds = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
     if not seeds:
-        raise LabError("seeds is empty; pass a count or a list of seeds")
+        raise LabError(tr("seeds is empty; pass a count or a list of seeds"))
     if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
-        raise LabError(f"hidden must be an int >= 1 (or 0 for no hidden layer), got {hidden!r}; e.g. hidden=3")
+        raise LabError(tr("hidden must be an int >= 1 (or 0 for no hidden layer), got {hidden!r}; e.g. hidden=3",
+                          hidden=hidden))
     activation = check_choice("activation", activation, ACTIVATIONS)
     optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
     check_positive("lr", lr)
     check_positive("epochs", epochs, int)
     wanted = sorted({int(e) for e in snapshots})
     if wanted and not 0 <= wanted[0] <= wanted[-1] <= epochs:
-        raise LabError(f"snapshots must be epochs from 0 to {epochs}, got {list(snapshots)}")
+        raise LabError(tr("snapshots must be epochs from 0 to {epochs}, got {got}", epochs=epochs, got=list(snapshots)))
     device = torch.device(device) if device is not None else X.device
 
     H, M = hidden, len(seeds)

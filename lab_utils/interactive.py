@@ -14,9 +14,10 @@ from matplotlib.figure import Figure
 from torch import nn
 
 from .batched import ACTIVATIONS, OPTIMIZERS, train_batched
-from .plots import _boundary
+from .i18n import N_, tr
+from .plots import _boundary, _figure
 
-MISSING = "The playground needs ipywidgets: pip install ipywidgets (Colab and JupyterLab already have it)."
+MISSING = N_("The playground needs ipywidgets: pip install ipywidgets (Colab and JupyterLab already have it).")
 
 
 class _Net(nn.Module):
@@ -48,17 +49,20 @@ def update(
     ok = study.all_correct
     summary = {"success_rate": ok.float().mean().item(), "final_loss": study.loss[index].item(),
                "correct": bool(ok[index]), "seconds": time.perf_counter() - start}
-    fig = Figure(figsize=(12, 3.6), layout="constrained")
+    fig = _figure(figsize=(12, 3.6), layout="constrained")
     ax_b, ax_l, ax_r = fig.subplots(1, 3)
     _boundary(ax_b, net, X, y)
-    ax_b.set(title=f"seed {seed}: {'all correct' if summary['correct'] else 'not solved'}")
+    ax_b.set(title=tr("seed {seed}: {outcome}", seed=seed,
+                      outcome=tr("all correct") if summary["correct"] else tr("not solved")))
     ax_l.plot(study.history[:, index].numpy(), lw=2)
-    ax_l.set(yscale="log", xlabel="epoch", ylabel="loss", title=f"loss of seed {seed}")
+    ax_l.set(yscale="log", xlabel=tr("epoch"), ylabel=tr("loss"), title=tr("loss of seed {seed}", seed=seed))
     ax_l.grid(alpha=0.3, which="both")
     counts = [int(ok.sum()), int((~ok).sum())]
-    ax_r.bar(["all correct", "failed"], counts, color=["tab:green", "tab:red"])
-    ax_r.set(title=f"{len(seeds)} seeds: {100 * summary['success_rate']:.1f} % succeed", ylabel="seeds")
-    fig.suptitle(f"2-{hidden}-1, {activation}, {optimizer} lr {lr:g}, {epochs} epochs")
+    ax_r.bar([tr("all correct"), tr("failed")], counts, color=["tab:green", "tab:red"])
+    ax_r.set(title=tr("{n} seeds: {rate:.1f} % succeed", n=len(seeds), rate=100 * summary["success_rate"]),
+             ylabel=tr("seeds"))
+    fig.suptitle(tr("2-{hidden}-1, {activation}, {optimizer} lr {lr:g}, {epochs} epochs", hidden=hidden,
+                    activation=activation, optimizer=optimizer, lr=lr, epochs=epochs))
     return fig, summary
 
 
@@ -67,15 +71,15 @@ def playground(X: torch.Tensor, y: torch.Tensor, models: int = 100) -> Any:
     try:
         import ipywidgets as w
     except ImportError:
-        print(MISSING)
+        print(tr(MISSING))
         return None
     controls = {
-        "hidden": w.IntSlider(value=3, min=1, max=16, description="hidden units"),
-        "activation": w.Dropdown(options=ACTIVATIONS, value="sigmoid", description="activation"),
-        "optimizer": w.Dropdown(options=OPTIMIZERS, value="sgd", description="optimizer"),
+        "hidden": w.IntSlider(value=3, min=1, max=16, description=tr("hidden units")),
+        "activation": w.Dropdown(options=ACTIVATIONS, value="sigmoid", description=tr("activation")),
+        "optimizer": w.Dropdown(options=OPTIMIZERS, value="sgd", description=tr("optimizer")),
         "lr": w.FloatLogSlider(value=5.0, base=10, min=-3, max=1.3, step=0.1, description="lr"),
-        "epochs": w.IntSlider(value=2000, min=100, max=5000, step=100, description="epochs"),
-        "seed": w.IntSlider(value=0, min=0, max=models - 1, description="seed"),
+        "epochs": w.IntSlider(value=2000, min=100, max=5000, step=100, description=tr("epochs")),
+        "seed": w.IntSlider(value=0, min=0, max=models - 1, description=tr("seed")),
     }
     out = w.Output()
 

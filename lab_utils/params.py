@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ParameterError
+from .i18n import tr
 from .nbfile import load_notebook
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
@@ -32,20 +33,28 @@ class Param:
 
 def _closest(name: str, names: Iterable[str]) -> str:
     match = difflib.get_close_matches(name, list(names), n=1, cutoff=0.5)
-    return f"did you mean {match[0]!r}? " if match else ""
+    return tr("did you mean {name!r}? ", name=match[0]) if match else ""
 
 
 def unknown_name_error(name: str, valid: Iterable[str]) -> ParameterError:
     """The error for a parameter name the notebook does not declare."""
     valid = list(valid)
-    return ParameterError(f"unknown parameter {name!r}; {_closest(name, valid)}valid names: {', '.join(valid)}")
+    return ParameterError(tr("unknown parameter {name!r}; {suggestion}valid names: {names}", name=name,
+                             suggestion=_closest(name, valid), names=", ".join(valid)))
 
 
-def _type_error(name: str, kind: type, value: Any) -> ParameterError:
-    example = {int: "10", float: "0.1", bool: "true", str: "text"}[kind]
-    return ParameterError(
-        f"parameter {name!r} must be {kind.__name__}, got {value!r} ({type(value).__name__}); e.g. -p {name} {example}"
-    )
+EXAMPLES = {int: "10", float: "0.1", bool: "true", str: "text"}
+
+
+def flag_fix(name: str, example: str) -> str:
+    """The fix for a value passed on the command line (lab run, papermill): the -p flag to give instead."""
+    return tr("e.g. -p {name} {example}", name=name, example=example)
+
+
+def _type_error(name: str, kind: type, value: Any, fix: str | None = None) -> ParameterError:
+    return ParameterError(tr("parameter {name!r} must be {kind}, got {value!r} ({got}); {fix}", name=name,
+                             kind=kind.__name__, value=value, got=type(value).__name__,
+                             fix=fix or flag_fix(name, EXAMPLES[kind])))
 
 
 def parameters_cell(nb: Mapping[str, Any]) -> str:
@@ -54,7 +63,7 @@ def parameters_cell(nb: Mapping[str, Any]) -> str:
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
             src = cell.get("source", "")
             return "".join(src) if isinstance(src, list) else src
-    raise ParameterError("the notebook has no cell tagged 'parameters'; tag its hyperparameter cell 'parameters'")
+    raise ParameterError(tr("the notebook has no cell tagged 'parameters'; tag its hyperparameter cell 'parameters'"))
 
 
 def parse_parameters(source: str) -> dict[str, Param]:
@@ -70,12 +79,12 @@ def parse_parameters(source: str) -> dict[str, Param]:
         name = node.target.id
         kind = TYPES.get(ast.unparse(node.annotation))
         if kind is None:
-            raise ParameterError(
-                f"parameter {name!r} has type {ast.unparse(node.annotation)}; use int, float, str or bool")
+            raise ParameterError(tr("parameter {name!r} has type {kind}; use int, float, str or bool", name=name,
+                                    kind=ast.unparse(node.annotation)))
         params[name] = Param(name, kind, ast.literal_eval(node.value), comments.get(node.lineno, ""))
     if not params:
-        raise ParameterError(
-            "the parameters cell declares nothing; write lines like 'lr: float = 0.1  # learning rate'")
+        raise ParameterError(tr("the parameters cell declares nothing; "
+                                "write lines like 'lr: float = 0.1  # learning rate'"))
     return params
 
 
@@ -107,15 +116,15 @@ def parse_value(param: Param, text: str) -> Any:
         raise _type_error(param.name, kind, text) from None
 
 
-def check_value(param: Param, value: Any) -> Any:
+def check_value(param: Param, value: Any, fix: str | None = None) -> Any:
     """Check an already-typed value (e.g. from papermill) against the declared type; ints pass as floats."""
     kind = param.type
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if kind in (int, float) and isinstance(value, bool):
-        raise _type_error(param.name, kind, value)
+        raise _type_error(param.name, kind, value, fix)
     if not isinstance(value, kind) or (kind is float and not math.isfinite(value)):
-        raise _type_error(param.name, kind, value)
+        raise _type_error(param.name, kind, value, fix)
     return value
 
 
@@ -144,14 +153,33 @@ def declared_types(namespace: Mapping[str, Any]) -> dict[str, Any]:
     annotations = namespace.get("__annotations__")
     if isinstance(annotations, Mapping) and annotations:
         return dict(annotations)
+    source = _parameters_source(namespace)
+    if source is not None:
+        return {name: p.type for name, p in parse_parameters(source).items()}
+    raise ParameterError(tr("no annotated parameters found; run the parameters cell first"))
+
+
+def _parameters_source(namespace: Mapping[str, Any]) -> str | None:
+    """The text of the parameters cell as last run (IPython's input history), or None outside IPython."""
     history = namespace.get("In")
     for source in reversed(history if isinstance(history, list) else []):
         if isinstance(source, str) and ":" in source:
             try:
-                return {name: p.type for name, p in parse_parameters(source).items()}
+                parse_parameters(source)
             except (ParameterError, SyntaxError, ValueError):
                 continue
-    raise ParameterError("no annotated parameters found; run the parameters cell first")
+            return source
+    return None
+
+
+def cell_fix(namespace: Mapping[str, Any], name: str, kind: type, example: str) -> str:
+    """The fix for a value set in the notebook: which line of the parameters cell to change, and to what."""
+    fixed = f"{name}: {kind.__name__} = {example}"
+    source = _parameters_source(namespace)
+    for number, line in enumerate((source or "").splitlines(), 1):
+        if line.split(":", 1)[0].strip() == name:
+            return tr("change line {line} of the parameters cell to e.g. `{fixed}`", line=number, fixed=fixed)
+    return tr("set it in the parameters cell, e.g. `{fixed}`", fixed=fixed)
 
 
 def check_params(
@@ -176,18 +204,28 @@ def check_params(
         raise unknown_name_error(name, declared)
     values = {}
     for name, kind in declared.items():
-        value = check_value(Param(name, kind, None), namespace[name])
+
+        def fix(example: Any, name: str = name, kind: type = kind) -> str:
+            # A value papermill passed is fixed where it was passed (-p); one the notebook set, in its cell.
+            if name in passed:
+                return flag_fix(name, str(example))
+            return cell_fix(namespace, name, kind, repr(example) if kind is str else str(example))
+
+        example = {int: 10, float: 0.1, bool: True, str: "text"}[kind] if kind in TYPES.values() else None
+        value = check_value(Param(name, kind, None), namespace[name], fix(example))
         if name in positive and not value > 0:
-            raise ParameterError(f"parameter {name!r} must be > 0, got {value!r}; e.g. -p {name} {kind(1)!r}")
+            raise ParameterError(tr("parameter {name!r} must be > 0, got {value!r}; {fix}", name=name, value=value,
+                                    fix=fix(kind(1))))
         if at_least and name in at_least and value < at_least[name]:
-            raise ParameterError(f"parameter {name!r} must be >= {at_least[name]}, got {value!r}")
+            raise ParameterError(tr("parameter {name!r} must be >= {least}, got {value!r}; {fix}", name=name,
+                                    least=at_least[name], value=value, fix=fix(kind(at_least[name]))))
         if choices and name in choices:
             options = tuple(choices[name])
             low = value.lower()
             if low not in options:
-                raise ParameterError(
-                    f"unknown {name} {value!r}; {_closest(low, options)}choose one of: {', '.join(options)}"
-                )
+                raise ParameterError(tr("unknown {name} {value!r}; {suggestion}choose one of: {options}; {fix}",
+                                        name=name, value=value, suggestion=_closest(low, options),
+                                        options=", ".join(options), fix=fix(options[0])))
             value = low
         namespace[name] = values[name] = value
     return values

@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
+import matplotlib
 import torch
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 from torch import nn
 
 from .checks import check_history, check_tensor
 from .errors import LabError
+from .i18n import language, tr
 
 CLASS_COLORS = ("tab:blue", "tab:red")  # target 0, target 1
+
+
+KOREAN_FONT = "NanumGothic"  # bundled by the koreanize-matplotlib package: Korean figures need no system font
+
+
+def korean_font_file() -> Path | None:
+    """NanumGothic's file from the koreanize-matplotlib package, without importing it (its import needs distutils,
+    which Python 3.12 dropped), or None when the package is missing."""
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "fonts" / f"{KOREAN_FONT}.ttf"
+        if path.is_file():
+            return path
+    return None
+
+
+@functools.cache
+def _register_korean_font() -> bool:
+    path = korean_font_file()
+    if path is not None:
+        font_manager.fontManager.addfont(str(path))
+    return path is not None
+
+
+def _figure(**kwargs) -> Figure:
+    # Text takes its font from rcParams when it is made: in Korean, Hangul falls back from DejaVu Sans (which
+    # keeps Latin letters, digits and the minus sign as in English) to NanumGothic, glyph by glyph.
+    if language() == "ko" and _register_korean_font():
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans", KOREAN_FONT]
+    return Figure(**kwargs)
 
 
 def _np(t: torch.Tensor):
@@ -30,8 +66,8 @@ def activation_figure(z: torch.Tensor, curves: Mapping[str, tuple[torch.Tensor, 
     """One panel per activation: g(z) and its derivative g'(z) over the inputs z."""
     check_tensor("z", z, (None,))
     if not curves:
-        raise LabError("curves is empty; pass {'name': (g(z), g'(z)), ...}")
-    fig = Figure(figsize=(4 * len(curves), 3.2), layout="constrained")
+        raise LabError(tr("curves is empty; pass {example}", example="{'name': (g(z), g'(z)), ...}"))
+    fig = _figure(figsize=(4 * len(curves), 3.2), layout="constrained")
     axes = fig.subplots(1, len(curves), squeeze=False)[0]
     zc = _np(z)
     for ax, (name, (g, dg)) in zip(axes, curves.items()):
@@ -50,14 +86,14 @@ def fit_figure(X: torch.Tensor, y: torch.Tensor, lines: Mapping[str, tuple[float
     """The data points (x, y) and, for each label, the line y = W x + b."""
     check_tensor("X", X, (None, 1))
     check_tensor("y", y, (len(X), 1))
-    fig = Figure(figsize=(5, 4), layout="constrained")
+    fig = _figure(figsize=(5, 4), layout="constrained")
     ax = fig.subplots()
     xs, ys = _np(X).reshape(-1), _np(y).reshape(-1)
-    ax.scatter(xs, ys, s=80, c="k", zorder=3, label="data")
+    ax.scatter(xs, ys, s=80, c="k", zorder=3, label=tr("data"))
     grid = _np(torch.linspace(float(xs.min()) - 1, float(xs.max()) + 1, 50))
     for label, (w, b) in (lines or {}).items():
         ax.plot(grid, float(w) * grid + float(b), lw=2, label=f"{label}: y = {float(w):.3f} x + {float(b):.3f}")
-    ax.set(xlabel="x", ylabel="y", title="data and fitted line" if lines else "data")
+    ax.set(xlabel="x", ylabel="y", title=tr("data and fitted line") if lines else tr("data"))
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
     return fig
@@ -66,13 +102,13 @@ def fit_figure(X: torch.Tensor, y: torch.Tensor, lines: Mapping[str, tuple[float
 def loss_figure(history: Sequence[float] | Mapping[str, Sequence[float]], log: bool = True) -> Figure:
     """Loss per epoch for one run, or one curve per label; log scale by default."""
     runs = history if isinstance(history, Mapping) else {"loss": history}
-    fig = Figure(figsize=(5, 3.5), layout="constrained")
+    fig = _figure(figsize=(5, 3.5), layout="constrained")
     ax = fig.subplots()
     for label, values in runs.items():
-        ax.plot(check_history(values, f"history {label!r}"), lw=2, label=label)
+        ax.plot(check_history(values, tr("history {label!r}", label=label)), lw=2, label=label)
     if log:
         ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel="loss", title="training loss")
+    ax.set(xlabel=tr("epoch"), ylabel=tr("loss"), title=tr("training loss"))
     ax.grid(alpha=0.3, which="both")
     if len(runs) > 1:
         ax.legend()
@@ -97,21 +133,21 @@ def loss_surface_figure(
     """Contours of the MSE of y_hat = W x + b over (W, b), with gradient-descent paths drawn on top."""
     check_tensor("X", X, (None, 1))
     check_tensor("y", y, (len(X), 1))
-    fig = Figure(figsize=(6, 4.5), layout="constrained")
+    fig = _figure(figsize=(6, 4.5), layout="constrained")
     ax = fig.subplots()
     cs = _loss_contours(ax, X, y, w_range, b_range)
-    fig.colorbar(cs, ax=ax, label="loss")
+    fig.colorbar(cs, ax=ax, label=tr("loss"))
     for label, path in paths.items():
         pts = torch.tensor([[float(w), float(b)] for w, b in path])
         if pts.dim() != 2 or len(pts) == 0:
-            raise LabError(f"path {label!r} is empty; pass a list of (W, b) pairs")
+            raise LabError(tr("path {label!r} is empty; pass a list of (W, b) pairs", label=label))
         ax.plot(_np(pts[:, 0]), _np(pts[:, 1]), ".-", ms=3, lw=1, label=label)
     # The least-squares line is the bottom of the bowl: its (W, b) in closed form.
     xv, yv = X.detach().cpu().view(-1).double(), y.detach().cpu().view(-1).double()
     w_min = float(((xv - xv.mean()) * (yv - yv.mean())).sum() / ((xv - xv.mean()) ** 2).sum())
     b_min = float(yv.mean() - w_min * xv.mean())
-    ax.plot([w_min], [b_min], "k*", ms=14, label=f"minimum (W={w_min:.3g}, b={b_min:.3g})")
-    ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title="loss surface and gradient-descent paths")
+    ax.plot([w_min], [b_min], "k*", ms=14, label=tr("minimum (W={W:.3g}, b={b:.3g})", W=w_min, b=b_min))
+    ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title=tr("loss surface and gradient-descent paths"))
     ax.legend(loc="upper right", fontsize=8)
     return fig
 
@@ -122,7 +158,7 @@ def _model_input_check(model: Callable[[torch.Tensor], torch.Tensor]) -> torch.d
     # Any layer may come first in the module's registration order: the model fits if one of its layers takes 2.
     sizes = [m.in_features for m in model.modules() if hasattr(m, "in_features")] if hasattr(model, "modules") else []
     if sizes and 2 not in sizes:
-        raise LabError(f"the model takes {sizes[0]} inputs; a decision boundary needs a model of 2 inputs")
+        raise LabError(tr("the model takes {n} inputs; a decision boundary needs a model of 2 inputs", n=sizes[0]))
     return device
 
 
@@ -137,9 +173,11 @@ def _boundary(ax, model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor
         try:
             out = model(grid)
         except RuntimeError as e:
-            raise LabError(f"the model cannot take inputs of shape (N, 2): {str(e).splitlines()[0]}") from None
+            raise LabError(tr("the model cannot take inputs of shape (N, 2): {error}",
+                              error=str(e).splitlines()[0])) from None
     if out.shape != (len(grid), 1):
-        raise LabError(f"the model must map (N, 2) to (N, 1) probabilities, got output shape {tuple(out.shape)}")
+        raise LabError(tr("the model must map (N, 2) to (N, 1) probabilities, got output shape {shape}",
+                          shape=tuple(out.shape)))
     P = _np(out).reshape(GX.shape)
     GX, GY = _np(GX), _np(GY)
     im = ax.contourf(GX, GY, P, levels=torch.linspace(0, 1, 11).tolist(), cmap="RdBu_r", alpha=0.75)
@@ -151,16 +189,16 @@ def _boundary(ax, model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor
 
 
 def decision_boundary_figure(
-    model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, y: torch.Tensor, title: str = "decision boundary"
+    model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, y: torch.Tensor, title: str | None = None
 ) -> Figure:
     """The model's output over the unit square (shaded, with the 0.5 contour) and the four points."""
     check_tensor("X", X, (None, 2))
     check_tensor("y", y, (len(X), 1))
-    fig = Figure(figsize=(4.6, 4), layout="constrained")
+    fig = _figure(figsize=(4.6, 4), layout="constrained")
     ax = fig.subplots()
     im = _boundary(ax, model, X, y)
     fig.colorbar(im, ax=ax, label="y_hat")
-    ax.set(title=title)
+    ax.set(title=tr("decision boundary") if title is None else title)
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
     return fig
 
@@ -170,12 +208,13 @@ def evolution_figure(models: Mapping[str, nn.Module], X: torch.Tensor, y: torch.
     check_tensor("X", X, (None, 2))
     check_tensor("y", y, (len(X), 1))
     if not models:
-        raise LabError("models is empty; pass {'epoch 0': model, ...} built from the recorded snapshots")
-    fig = Figure(figsize=(3.1 * len(models), 6.2), layout="constrained")
+        raise LabError(tr("models is empty; pass {example} built from the recorded snapshots",
+                          example="{'epoch 0': model, ...}"))
+    fig = _figure(figsize=(3.1 * len(models), 6.2), layout="constrained")
     axes = fig.subplots(2, len(models), squeeze=False)
     for col, (label, model) in enumerate(models.items()):
         if not all(hasattr(model, name) for name in ("linear1", "activation")):
-            raise LabError(f"snapshot {label!r} is not a 2-H-1 network with linear1 and activation")
+            raise LabError(tr("snapshot {label!r} is not a 2-H-1 network with linear1 and activation", label=label))
         ax = axes[0, col]
         _boundary(ax, model, X, y, resolution=76)  # small panels: a coarser grid draws the same picture faster
         ax.set(title=label)
@@ -189,7 +228,7 @@ def evolution_figure(models: Mapping[str, nn.Module], X: torch.Tensor, y: torch.
                           color="w" if H[i, j] < 0.5 else "k")
         heat.set(xticks=range(H.shape[1]), xticklabels=[f"h{j + 1}" for j in range(H.shape[1])],
                  yticks=range(H.shape[0]), yticklabels=[f"{int(a)}{int(b)}" for a, b in _np(X).tolist()],
-                 title="hidden code")
+                 title=tr("hidden code"))
     if title:
         fig.suptitle(title)
     return fig
@@ -204,9 +243,9 @@ def snapshots_figure(
     check_tensor("X", X, (None, 1))
     check_tensor("y", y, (len(X), 1))
     if not runs or any(len(snaps) == 0 for snaps in runs.values()):
-        raise LabError("runs is empty; pass {'label': [(epoch, W, b), ...], ...}")
+        raise LabError(tr("runs is empty; pass {example}", example="{'label': [(epoch, W, b), ...], ...}"))
     cols = max(len(snaps) for snaps in runs.values()) + 1
-    fig = Figure(figsize=(2.6 * cols, 2.6 * len(runs)), layout="constrained")
+    fig = _figure(figsize=(2.6 * cols, 2.6 * len(runs)), layout="constrained")
     axes = fig.subplots(len(runs), cols, squeeze=False)
     xs, ys = _np(X).reshape(-1), _np(y).reshape(-1)
     grid = _np(torch.linspace(float(xs.min()) - 1, float(xs.max()) + 1, 20))
@@ -219,8 +258,8 @@ def snapshots_figure(
             epoch, w, b = snaps[col]
             ax.scatter(xs, ys, s=30, c="k", zorder=3)
             ax.plot(grid, float(w) * grid + float(b), lw=2, c=f"C{row}")
-            ax.set(title=f"epoch {epoch}: W={float(w):.2f}, b={float(b):.2f}", ylim=(float(ys.min()) - 1.5,
-                                                                                   float(ys.max()) + 1.5))
+            ax.set(title=tr("epoch {epoch}: W={W:.2f}, b={b:.2f}", epoch=epoch, W=float(w), b=float(b)),
+                   ylim=(float(ys.min()) - 1.5, float(ys.max()) + 1.5))
             ax.title.set_fontsize(9)
             if col == 0:
                 ax.set_ylabel(label)
@@ -230,7 +269,7 @@ def snapshots_figure(
         ax.plot(ws, bs, "o-", c=f"C{row}", ms=4, lw=1)
         for epoch, w, b in snaps:
             ax.annotate(str(epoch), (float(w), float(b)), textcoords="offset points", xytext=(4, 4), fontsize=8)
-        ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title="(W, b) on the loss surface")
+        ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title=tr("(W, b) on the loss surface"))
         ax.title.set_fontsize(9)
     return fig
 
@@ -243,7 +282,7 @@ def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tens
     check_tensor("w_out", w_out, (k,))
     H, yv, w = _np(hidden), _np(y).reshape(-1), _np(w_out)
     logit = H @ w + float(b_out)
-    fig = Figure(figsize=(13, 3.8), layout="constrained")
+    fig = _figure(figsize=(13, 3.8), layout="constrained")
     ax_heat = fig.add_subplot(1, 3, 1)
     im = ax_heat.imshow(H, cmap="viridis", vmin=min(0.0, float(H.min())), vmax=max(1.0, float(H.max())), aspect="auto")
     for i in range(len(H)):
@@ -252,33 +291,35 @@ def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tens
             ax_heat.text(j, i, f"{v:.2f}", ha="center", va="center", color="w" if v < 0.5 else "k", fontsize=9)
     fig.colorbar(im, ax=ax_heat)
     ax_heat.set(xticks=range(k), xticklabels=[f"h{j + 1}" for j in range(k)], yticks=range(len(H)),
-                yticklabels=[f"input {i} (y={int(t)})" for i, t in enumerate(yv)], title="hidden activations")
+                yticklabels=[tr("input {i} (y={y})", i=i, y=int(t)) for i, t in enumerate(yv)],
+                title=tr("hidden activations"))
     colors = [CLASS_COLORS[int(t > 0.5)] for t in yv]
     if k >= 3:
         ax = fig.add_subplot(1, 3, 2, projection="3d")
         ax.scatter(H[:, 0], H[:, 1], H[:, 2], c=colors, s=80, edgecolors="k", depthshade=False)
-        ax.set(xlabel="h1", ylabel="h2", zlabel="h3", title="hidden space (first 3 units)")
+        ax.set(xlabel="h1", ylabel="h2", zlabel="h3", title=tr("hidden space (first 3 units)"))
     else:
         ax = fig.add_subplot(1, 3, 2)
         ax.scatter(H[:, 0], H[:, 1] if k == 2 else [0.0] * len(H), c=colors, s=80, edgecolors="k")
-        ax.set(xlabel="h1", ylabel="h2" if k == 2 else "", title="hidden space")
+        ax.set(xlabel="h1", ylabel="h2" if k == 2 else "", title=tr("hidden space"))
     ax_line = fig.add_subplot(1, 3, 3)
     ax_line.axvline(0, c="k", lw=1)
     ax_line.scatter(logit, [0.0] * len(H), c=colors, s=80, edgecolors="k", zorder=3)
     for i, v in enumerate(logit.tolist()):
-        ax_line.annotate(f"input {i}", (v, 0), textcoords="offset points", xytext=(0, 8 + 11 * i), ha="center")
-    ax_line.set(yticks=[], xlabel="z2 = w·h + b", title="output logit: one threshold separates the classes")
+        ax_line.annotate(tr("input {i}", i=i), (v, 0), textcoords="offset points", xytext=(0, 8 + 11 * i), ha="center")
+    ax_line.set(yticks=[], xlabel="z2 = w·h + b", title=tr("output logit: one threshold separates the classes"))
     return fig
 
 
 def rate_figure(rows: Sequence[Mapping[str, object]], x: str, y: str, group: str | None = None) -> Figure:
     """A metric `y` against a parameter `x`, one line per value of `group` (for studies and sweeps)."""
     if not rows:
-        raise LabError("no rows to plot; run the study or sweep first")
+        raise LabError(tr("no rows to plot; run the study or sweep first"))
     for key in (x, y) + ((group,) if group else ()):
         if key not in rows[0]:
-            raise LabError(f"no column {key!r}; columns are: {', '.join(map(str, rows[0]))}")
-    fig = Figure(figsize=(5, 3.5), layout="constrained")
+            raise LabError(tr("no column {key!r}; columns are: {columns}", key=key,
+                              columns=", ".join(map(str, rows[0]))))
+    fig = _figure(figsize=(5, 3.5), layout="constrained")
     ax = fig.subplots()
     groups = sorted({str(r[group]) for r in rows}) if group else [None]
     for gv in groups:

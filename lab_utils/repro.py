@@ -8,12 +8,13 @@ import numpy as np
 import torch
 
 from .errors import LabError
+from .i18n import tr
 
 
 def seed_everything(seed: int) -> int:
     """Seed python, numpy and torch (CPU and CUDA) and return the seed."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise LabError(f"seed must be a non-negative int, got {seed!r}; e.g. seed=0")
+        raise LabError(tr("seed must be a non-negative int, got {seed!r}; e.g. seed=0", seed=seed))
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)  # also seeds every CUDA device
@@ -35,9 +36,9 @@ def get_device(prefer: str | None = None) -> torch.device:
     if prefer is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if prefer not in ("cpu", "cuda"):
-        raise LabError(f"unknown device {prefer!r}; choose 'cpu' or 'cuda'")
+        raise LabError(tr("unknown device {device!r}; choose 'cpu' or 'cuda'", device=prefer))
     if prefer == "cuda" and not torch.cuda.is_available():
-        raise LabError("device 'cuda' was asked for but no CUDA GPU is visible; use 'cpu' or leave it out")
+        raise LabError(tr("device 'cuda' was asked for but no CUDA GPU is visible; use 'cpu' or leave it out"))
     return torch.device(prefer)
 
 
@@ -45,4 +46,5 @@ def describe_device(device: torch.device) -> str:
     """One short line naming the device, e.g. 'cpu (1 thread)' or 'cuda: NVIDIA H100'."""
     if device.type == "cuda":
         return f"cuda: {torch.cuda.get_device_name(device)}"
-    return f"cpu ({torch.get_num_threads()} thread{'s' if torch.get_num_threads() > 1 else ''})"
+    threads = torch.get_num_threads()
+    return tr("cpu ({n} thread)", n=threads) if threads == 1 else tr("cpu ({n} threads)", n=threads)

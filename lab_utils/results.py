@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LabError
+from .i18n import tr
 from .nbfile import load_notebook
 
 MIME = "application/json"
@@ -39,7 +40,8 @@ def to_plain(value: Any, name: str = "value") -> Any:
         return {str(k): to_plain(v, f"{name}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_plain(v, name) for v in value]
-    raise LabError(f"cannot report {name} of type {type(value).__name__}; pass numbers, strings, lists or tensors")
+    raise LabError(tr("cannot report {name} of type {kind}; pass numbers, strings, lists or tensors", name=name,
+                      kind=type(value).__name__))
 
 
 def format_results(results: Mapping[str, Any]) -> str:
@@ -51,7 +53,7 @@ def format_results(results: Mapping[str, Any]) -> str:
 def report(**results: Any) -> dict[str, Any]:
     """Show a notebook's results (rounded text plus application/json) and return them as plain data."""
     if not results:
-        raise LabError("report() got no results; pass them as keywords, e.g. report(loss=cost, converged=ok)")
+        raise LabError(tr("report() got no results; pass them as keywords, e.g. report(loss=cost, converged=ok)"))
     plain = {k: to_plain(v, k) for k, v in results.items()}
     try:
         from IPython import get_ipython

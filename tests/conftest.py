@@ -20,12 +20,15 @@ os.environ.pop("MPLBACKEND", None)
 
 @pytest.fixture(autouse=True)
 def fresh_exercise_outcomes():
-    """Each test starts with no recorded check outcomes (the checks keep them per kernel, here per process)."""
+    """Each test starts with no recorded check outcomes (the checks keep them per kernel, here per process) and in
+    English (a Korean notebook's cells run in this process switch the package's language)."""
+    from lab_utils import i18n
     from lab_utils.exercises import core
 
     core._outcomes.clear()
     yield
     core._outcomes.clear()
+    i18n.language("en")
 
 
 @pytest.fixture

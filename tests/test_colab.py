@@ -43,7 +43,8 @@ COLAB_PARAMS = {
 
 def _sources_hash() -> str:
     h = hashlib.sha256()
-    for path in sorted([ROOT / "pyproject.toml", *(ROOT / "lab_utils").rglob("*.py")]):
+    for path in sorted([ROOT / "pyproject.toml", *(ROOT / "lab_utils").rglob("*.py"),
+                        *(ROOT / "lab_utils").rglob("*.po")]):
         h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return h.hexdigest()[:12]
 

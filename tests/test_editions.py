@@ -47,8 +47,9 @@ def test_a_changed_solution_makes_the_check_fail(tmp_path):
     shutil.copy(NOTEBOOKS[0], tmp_path / "notebooks")
     shutil.copytree(ROOT / "i18n" / "ko", tmp_path / "i18n" / "ko")
     for other in NOTEBOOKS[1:]:
-        (tmp_path / "i18n" / "ko" / f"{other.stem}.md").unlink()
-    assert build(tmp_path) == [tmp_path / d / NOTEBOOKS[0].name for d in ("exercises", "ko/notebooks", "ko/exercises")]
+        (tmp_path / "i18n" / "ko" / f"{other.stem}.po").unlink()
+    assert build(tmp_path, execute=False) == [tmp_path / d / NOTEBOOKS[0].name
+                                              for d in ("exercises", "ko/notebooks", "ko/exercises")]
     assert build(tmp_path, check=True) == []
     nb = load(tmp_path / "notebooks" / NOTEBOOKS[0].name)
     next(c for c in nb["cells"] if c["id"] == "cell-24")["source"] = ["# changed code\n"]

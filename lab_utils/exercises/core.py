@@ -20,11 +20,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-
-def N_(text: str) -> str:
-    """Mark a message for translation where it is defined; tr() translates it where it is shown."""
-    return text
-
+from ..i18n import LANGUAGES, N_, language, tr  # noqa: F401  (the checks' language is the package's)
 
 PASSED, FAILED, NOT_DONE, NOT_RUN = N_("passed"), N_("failed"), N_("not done yet"), N_("not checked")
 SCORES_TAG = "lab_utils.scores"  # output metadata key that marks a score table (the grader reads it)
@@ -76,25 +72,6 @@ class Exercise:
 _outcomes: dict[str, Outcome] = {}
 _records: dict[str, dict] = {}
 _probing: list[str] = []  # the exercise whose probe is running: a check its re-run cell calls is skipped
-LANGUAGES = ("en", "ko")
-_settings = {"language": "en"}
-
-
-def language(code: str) -> None:
-    """Print the checks' lines in this language from now on: 'en' (English) or 'ko' (Korean)."""
-    if code not in LANGUAGES:
-        raise ValueError(f"unknown language {code!r}; choose one of: {', '.join(LANGUAGES)}")
-    _settings["language"] = code
-
-
-def tr(template: str, **fields: object) -> str:
-    """A message in the chosen language: the English template (or its translation) filled with the fields."""
-    if _settings["language"] == "ko":
-        from .messages_ko import MESSAGES
-
-        template = MESSAGES.get(template, template)
-    return template.format(**fields)
-
 
 def is_stub(value: object) -> bool:
     """True for the `...` placeholder, or a function/class whose code still contains one."""

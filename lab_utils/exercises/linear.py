@@ -24,7 +24,7 @@ from .core import (
     caller_namespace,
     close,
     explain,
-    language,  # noqa: F401  (check.language('ko') in the Korean editions)
+    language,  # noqa: F401  (check.language('ko'): Korean notebooks made before lab.language("ko") still work)
     lend,
     need_class,
     probe_seed,

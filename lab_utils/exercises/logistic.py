@@ -19,7 +19,7 @@ from .core import (
     NotDone,
     caller_namespace,
     explain,
-    language,  # noqa: F401  (check.language('ko') in the Korean editions)
+    language,  # noqa: F401  (check.language('ko'): Korean notebooks made before lab.language("ko") still work)
     need_function,
     probe_seed,
     run_check,

@@ -154,7 +154,7 @@ def cmd_editions(args: argparse.Namespace) -> int:
     from .editions import build
 
     root = find_pyproject(Path.cwd()).parent
-    changed = build(root, check=args.check)
+    changed = build(root, check=args.check, refresh=args.refresh)
     for path in changed:
         print(f"{path.relative_to(root)}: {'out of date' if args.check else 'written'}")
     if args.check and changed:
@@ -257,6 +257,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("editions", help="regenerate the exercise notebooks from the solution notebooks")
     p.add_argument("--check", action="store_true", help="only report editions that differ from the generator (exit 1)")
+    p.add_argument("--refresh", action="store_true",
+                   help="re-execute every executed edition (the Korean solutions), changed or not")
     p.set_defaults(func=cmd_editions)
 
     p = sub.add_parser("grade", help="grade submitted exercise notebooks, one fresh kernel each, into a CSV")

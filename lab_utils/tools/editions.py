@@ -1,10 +1,10 @@
 """Build every edition of the notebooks from the English solution notebooks in notebooks/ (the one source).
 
-Four editions per notebook: {English, Korean} x {solution, exercise}. The Korean ones take the English code
-cells unchanged (the Korean solution keeps the English outputs too) and their markdown from i18n/ko/, where each
-translation is keyed by the cell's id and records a fingerprint of the English text it translates; a stale or
-missing translation stops the build. The Korean exercise edition adds one line after the checks' import,
-`check.language("ko")`, so that the checks answer in Korean.
+Four editions per notebook: {English, Korean} x {solution, exercise}. The Korean ones take their markdown and the
+string literals of their code from the gettext catalogs in i18n/ko/ (see catalogs.py: a fuzzy or missing
+translation stops the build) and add one line after `import lab_utils as lab`, `lab.language("ko")`, which
+switches everything lab_utils prints, raises, draws and shows to Korean. The Korean solution notebooks are
+executed in Korean: their stored outputs are their own.
 
 Solution regions sit in code cells between `### BEGIN SOLUTION` and `### END SOLUTION` (nbgrader's markers). The
 exercise edition replaces each region with `# YOUR CODE HERE` and a stub that keeps the cell runnable: every
@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import ast
 import copy
-import hashlib
 import io
+import json
+import os
 import re
+import tempfile
 import textwrap
 import tokenize
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from typing import Any
 
 from ..errors import LabError
 from ..nbfile import atomic_write, dump_notebook, load_notebook, source_text
+from . import catalogs
 from .colab import BADGE_TAG, expected_cells
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
@@ -36,9 +39,8 @@ SOLUTION_ONLY = "solution-only"
 EXERCISE_TAG = "exercise"  # set by the generator on each cell that holds an exercise (the grader reads it)
 SCORE_TAG = "score-table"  # the source's cell that shows the score table (the grader reads its output)
 SOURCE_DIR, EXERCISE_DIR, I18N_DIR = "notebooks", "exercises", "i18n"
-ENTRY = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->[ \t]*$", re.M)
-CHECKS_IMPORT = re.compile(r"^from lab_utils\.exercises import \w+ as check\b.*$", re.M)
-LANGUAGE_LINE = 'check.language("{lang}")  # 확인 메시지를 한국어로'
+LAB_IMPORT = re.compile(r"^import lab_utils as lab\b.*$", re.M)
+LANGUAGE_LINE = 'lab.language("{lang}")  # 메시지, 그림, 위젯을 한국어로'
 INTRO_ID = "exercise-intro"
 
 EXERCISE_INTRO = """\
@@ -57,6 +59,11 @@ class Edition:
     target: Path
     kind: str  # "solution" or "exercise"
     language: str = "en"
+
+    @property
+    def executed(self) -> bool:
+        """Whether the edition stores outputs of its own (a translated solution prints and draws in its language)."""
+        return self.kind == "solution" and self.language != "en"
 
 
 def _regions(lines: list[str], where: str) -> list[tuple[int, int, str]]:
@@ -159,68 +166,29 @@ def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str, intro
     return nb
 
 
-def fingerprint(text: str) -> str:
-    """A short hash of an English text: a translation records the one it was made from."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+def translation_problems(root: Path, lang: str = "ko", write: bool = False) -> list[str]:
+    """What the catalogs still need, one line each: untranslated, fuzzy (the English changed) or mismatched
+    entries. With write, the catalogs are first merged with the current English (msgmerge's rules)."""
+    return catalogs.update(root, EXERCISE_INTRO, write=write)
 
 
-def read_translations(path: Path) -> dict[str, tuple[str, str]]:
-    """{cell id: (English fingerprint, translated text)} from a translation file."""
-    if not path.is_file():
-        return {}
-    text = path.read_text(encoding="utf-8")
-    marks = list(ENTRY.finditer(text))
-    entries: dict[str, tuple[str, str]] = {}
-    for mark, following in zip(marks, [*marks[1:], None]):
-        body = text[mark.end():following.start() if following else len(text)].strip("\n")
-        if mark.group(1) in entries:
-            raise LabError(f"{path}: cell {mark.group(1)} is translated twice; keep one")
-        entries[mark.group(1)] = (mark.group(2), body)
-    return entries
-
-
-def translatable(nb: dict[str, Any]) -> dict[str, str]:
-    """{cell id: English text} of the markdown cells a translation must cover (all but the badge)."""
-    return {c["id"]: source_text(c) for c in nb["cells"]
-            if c["cell_type"] == "markdown" and BADGE_TAG not in c.get("metadata", {}).get("tags", [])}
-
-
-def translation_problems(root: Path, lang: str = "ko") -> list[str]:
-    """Missing, stale and orphaned translations, one line each (empty when all is in order)."""
-    folder = root / I18N_DIR / lang
-    wanted = {folder / "common.md": {INTRO_ID: EXERCISE_INTRO}}
-    for src in sorted((root / SOURCE_DIR).glob("*.ipynb")):
-        wanted[folder / f"{src.stem}.md"] = translatable(load_notebook(src))
-    problems = []
-    for path, english in wanted.items():
-        have = read_translations(path)
-        rel = path.relative_to(root).as_posix()
-        for cid, text in english.items():
-            if cid not in have:
-                problems.append(f"{rel}: cell {cid} has no translation (add it with en:{fingerprint(text)})")
-            elif have[cid][0] != fingerprint(text):
-                problems.append(f"{rel}: cell {cid} changed in English since it was translated (update the text, "
-                                f"then its fingerprint to en:{fingerprint(text)})")
-        problems += [f"{rel}: cell {cid} is no longer in the English notebook; remove it" for cid in have
-                     if cid not in english]
-    return problems
-
-
-def _translate(nb: dict[str, Any], entries: dict[str, tuple[str, str]]) -> None:
+def _translate(nb: dict[str, Any], cells: dict[str, str], strings: dict[str, str]) -> None:
     for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown" and cell.get("id") in entries:
-            cell["source"] = entries[cell["id"]][1]
+        if cell["cell_type"] == "markdown" and cell.get("id") in cells:
+            cell["source"] = cells[cell["id"]]
+        elif cell["cell_type"] == "code" and catalogs.INSTALL_TAG not in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = catalogs.translate_code(source_text(cell), strings)
 
 
 def _add_language_line(nb: dict[str, Any], lang: str, where: str) -> None:
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             code = source_text(cell)
-            found = CHECKS_IMPORT.search(code)
+            found = LAB_IMPORT.search(code)
             if found:
                 cell["source"] = code[:found.end()] + "\n" + LANGUAGE_LINE.format(lang=lang) + code[found.end():]
                 return
-    raise LabError(f"{where}: no cell imports the checks (from lab_utils.exercises import ... as check)")
+    raise LabError(f"{where}: no cell imports lab_utils (import lab_utils as lab)")
 
 
 def editions(root: Path) -> list[Edition]:
@@ -244,41 +212,82 @@ def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
     if edition.language == "en":
         return exercise_edition(nb, edition.target, name)
     folder = root / I18N_DIR / edition.language
-    entries = read_translations(folder / f"{edition.source.stem}.md")
+    po = folder / f"{edition.source.stem}.po"
+    cells, strings = catalogs.table(po, "cells"), catalogs.table(po, catalogs.CODE_CONTEXT)
     if edition.kind == "exercise":
-        intro = read_translations(folder / "common.md")[INTRO_ID][1]
+        intro = catalogs.table(folder / "common.po", "cells")[INTRO_ID]
         nb = exercise_edition(nb, edition.target, name, intro, f"{edition.language}/{SOURCE_DIR}/{name}")
-        _add_language_line(nb, edition.language, f"{SOURCE_DIR}/{name}")
     else:
         nb = copy.deepcopy(nb)
         for cell in nb["cells"]:
             if BADGE_TAG in cell.get("metadata", {}).get("tags", []):
                 cell["source"] = expected_cells(edition.target)[0]
         nb["metadata"]["lab_utils"] = {"edition": "solution", "source": f"{SOURCE_DIR}/{name}"}
-    _translate(nb, entries)
+    _translate(nb, cells, strings)
+    _add_language_line(nb, edition.language, f"{SOURCE_DIR}/{name}")
     nb["metadata"]["lab_utils"]["language"] = edition.language
     return nb
 
 
 def render(edition: Edition, root: Path) -> str:
-    """The text the generator writes for one edition."""
-    return dump_notebook(edition_notebook(edition, root))
+    """The text the generator writes for one edition (an executed edition's before it runs: no outputs)."""
+    nb = edition_notebook(edition, root)
+    return dump_notebook(without_outputs(nb) if edition.executed else nb)
 
 
-def build(root: Path, check: bool = False) -> list[Path]:
+def without_outputs(nb: dict[str, Any]) -> dict[str, Any]:
+    """The notebook as written before it is executed: no outputs, execution counts or execution metadata."""
+    nb = copy.deepcopy(nb)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            cell["metadata"].pop("execution", None)
+    nb["metadata"].pop("widgets", None)
+    return nb
+
+
+def _stored(edition: Edition) -> str | None:
+    if not edition.target.is_file():
+        return None
+    text = edition.target.read_text(encoding="utf-8")
+    return dump_notebook(without_outputs(json.loads(text))) if edition.executed else text
+
+
+def _execute_into(edition: Edition, text: str) -> None:
+    """Execute a rendered edition beside its target and replace the target only when the run succeeded."""
+    from .refresh import refresh
+
+    edition.target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=edition.target.parent, prefix=f".{edition.target.stem}.", suffix=".ipynb")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        refresh(tmp)
+        os.replace(tmp, edition.target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def build(root: Path, check: bool = False, execute: bool = True, refresh: bool = False) -> list[Path]:
     """Write every edition (or, with check, only compare); return the files that were or would be changed.
 
-    Stale or missing translations raise LabError before anything is written."""
-    problems = translation_problems(root)
+    The catalogs are merged with the current English first (with check, only in memory); a catalog that still
+    needs a translator raises LabError before any edition is written. An executed edition (the Korean solution
+    notebooks, whose outputs are in Korean) that changed, or every one with refresh (after lab_utils changed what
+    they print or draw), is executed and replaced only if the run succeeds."""
+    problems = translation_problems(root, write=not check)
     if problems:
-        raise LabError(f"{len(problems)} translation(s) need work, nothing was written: " + "; ".join(problems[:5])
-                       + ("; ..." if len(problems) > 5 else ""))
+        raise LabError(f"{len(problems)} translation(s) need work, no edition was written: " + "; ".join(problems[:3])
+                       + ("; ... (lab editions --check lists them all)" if len(problems) > 3 else ""))
     changed = []
     for edition in editions(root):
         text = render(edition, root)
-        current = edition.target.read_text(encoding="utf-8") if edition.target.is_file() else None
-        if text != current:
+        if text != _stored(edition) or (refresh and edition.executed and not check):
             changed.append(edition.target)
-            if not check:
+            if check:
+                continue
+            if edition.executed and execute:
+                _execute_into(edition, text)
+            else:
                 atomic_write(edition.target, text)
     return changed

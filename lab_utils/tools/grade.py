@@ -172,12 +172,12 @@ def exercises_of(template: Mapping[str, Any]) -> tuple[str, list[Exercise], set[
 
 
 def language_of(template: Mapping[str, Any]) -> str:
-    """The language the template's checks speak: its `check.language("ko")` line (the Korean editions), else en."""
-    from ..exercises.core import LANGUAGES
+    """The language the template speaks: its `lab.language("ko")` line (the Korean editions), else en."""
+    from ..i18n import LANGUAGES
 
     for node in _template_nodes(template):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "language" \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "check" and node.args \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id in ("lab", "check") and node.args \
                 and isinstance(node.args[0], ast.Constant) and node.args[0].value in LANGUAGES:
             return node.args[0].value
     return "en"
@@ -186,14 +186,14 @@ def language_of(template: Mapping[str, Any]) -> str:
 @contextlib.contextmanager
 def speaking(code: str) -> Iterator[None]:
     """The checks' messages in this language while the grader judges and writes feedback, then as before."""
-    from ..exercises import core
+    from .. import i18n
 
-    before = core._settings["language"]
-    core.language(code)
+    before = i18n.language()
+    i18n.language(code)
     try:
         yield
     finally:
-        core.language(before)
+        i18n.language(before)
 
 
 # What an exercise cell has no business touching: the checks' and the grader's internals, the interpreter's

@@ -1,0 +1,51 @@
+"""The package's one language switch: every message, figure text and widget label lab_utils shows goes through tr().
+
+Translations are gettext PO catalogs (lab_utils/locale/<lang>/LC_MESSAGES/lab_utils.po, read with polib): the
+msgid is the English template, the msgstr its translation with the same `{fields}`. An untranslated or fuzzy entry
+falls back to English, as gettext does. The Korean editions set the language with one line, `lab.language("ko")`.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+LANGUAGES = ("en", "ko")
+DOMAIN = "lab_utils"
+LOCALE_DIR = Path(__file__).parent / "locale"
+_settings = {"language": "en"}
+
+
+def N_(text: str) -> str:
+    """Mark a message for translation where it is defined; tr() translates it where it is shown."""
+    return text
+
+
+def language(code: str | None = None) -> str:
+    """Switch every message, figure and widget of lab_utils to this language ('en' or 'ko'); return the current one."""
+    if code is not None:
+        if code not in LANGUAGES:
+            raise ValueError(f"unknown language {code!r}; choose one of: {', '.join(LANGUAGES)}")
+        _settings["language"] = code
+    return _settings["language"]
+
+
+def catalog_path(code: str) -> Path:
+    """Where the runtime catalog of a language lives."""
+    return LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def messages(code: str) -> dict[str, str]:
+    """{English template: translation} of a language's catalog, without untranslated, fuzzy or obsolete entries."""
+    path = catalog_path(code)
+    if code == "en" or not path.is_file():
+        return {}
+    import polib
+
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and not e.fuzzy and not e.obsolete}
+
+
+def tr(template: str, **fields: object) -> str:
+    """A message in the chosen language: the English template (or its translation) filled with the fields."""
+    return messages(_settings["language"]).get(template, template).format(**fields)
