@@ -227,8 +227,10 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
                      "-k", kernel, "--cwd", home, "--no-progress-bar", "--log-level", "ERROR",
                      "-y", json.dumps(params)]
         if sandbox:
-            cmd = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", *_views(), "--proc", "/proc",
-                   "--dev", "/dev", "--bind", str(scratch), "/scratch", "--bind", str(scratch / "tmp"), "/tmp",
+            # The run's own /tmp first, the read-only views after it: an environment that lives under /tmp (a
+            # checkout there, its .venv) stays visible instead of being covered by the private /tmp.
+            cmd = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--bind", str(scratch / "tmp"),
+                   "/tmp", *_views(), "--proc", "/proc", "--dev", "/dev", "--bind", str(scratch), "/scratch",
                    "--bind", str(scratch / "shm"), "/dev/shm", "--chdir", "/scratch", "--clearenv"]
             for key, value in env.items():
                 cmd += ["--setenv", key, value]
