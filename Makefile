@@ -84,7 +84,11 @@ $(SSTAMP): $(STAMP)
 site: $(SSTAMP)
 	$(BIN)/lab site
 
-site-test: $(SSTAMP)
+# axe-core for the accessibility checks, exactly as package-lock.json pins it (npm only; no browser download).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+site-test: $(SSTAMP) node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n 0 -m browser tests/test_site_browser.py
 
 jupyter: $(JSTAMP)
@@ -105,4 +109,4 @@ colab-sync: venv
 	$(BIN)/lab editions
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache .ruff_cache
+	rm -rf $(VENV) runs .pytest_cache .ruff_cache node_modules

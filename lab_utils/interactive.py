@@ -63,6 +63,10 @@ def update(
              ylabel=tr("seeds"))
     fig.suptitle(tr("2-{hidden}-1, {activation}, {optimizer} lr {lr:g}, {epochs} epochs", hidden=hidden,
                     activation=activation, optimizer=optimizer, lr=lr, epochs=epochs))
+    fig.alt = tr("{title}. Left: seed {seed}'s decision boundary ({outcome}); middle: its loss per epoch, from "
+                 "{first:.3g} to {last:.3g}; right: {ok} of {n} seeds classify all four points correctly",
+                 title=fig.get_suptitle(), seed=seed, outcome=ax_b.get_title(),
+                 first=float(study.history[0, index]), last=float(study.history[-1, index]), ok=counts[0], n=len(seeds))
     return fig, summary
 
 

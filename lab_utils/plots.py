@@ -10,7 +10,7 @@ from pathlib import Path
 import matplotlib
 import torch
 from matplotlib import font_manager
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure as MplFigure
 from torch import nn
 
 from .checks import check_history, check_tensor
@@ -32,6 +32,26 @@ def korean_font_file() -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+class Figure(MplFigure):
+    """A matplotlib Figure that says what it shows: its `alt` text goes into the image output's metadata
+    (`{"image/png": {"alt": ...}}`), which the course site uses as the image's alt text."""
+
+    alt: str = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # No data of its own: IPython's png formatter still draws the image, and keeps this metadata beside it.
+        return {}, ({"image/png": {"alt": self.alt}} if self.alt else {})
+
+
+def _described(fig: Figure, alt: str) -> Figure:
+    fig.alt = alt
+    return fig
+
+
+def _num(v: float) -> str:
+    return f"{v:.3g}"
 
 
 @functools.cache
@@ -79,7 +99,9 @@ def activation_figure(z: torch.Tensor, curves: Mapping[str, tuple[torch.Tensor, 
         ax.axvline(0, c="gray", lw=0.5)
         ax.set(title=name, xlabel="z")
         ax.legend(loc="upper left")
-    return fig
+    return _described(fig, tr("{names}, one panel each: the function g(z) (solid) and its derivative g'(z) (dashed) "
+                              "for z from {lo} to {hi}", names=", ".join(curves), lo=_num(float(zc.min())),
+                              hi=_num(float(zc.max()))))
 
 
 def fit_figure(X: torch.Tensor, y: torch.Tensor, lines: Mapping[str, tuple[float, float]] | None = None) -> Figure:
@@ -96,12 +118,16 @@ def fit_figure(X: torch.Tensor, y: torch.Tensor, lines: Mapping[str, tuple[float
     ax.set(xlabel="x", ylabel="y", title=tr("data and fitted line") if lines else tr("data"))
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
-    return fig
+    points = "; ".join(f"({_num(a)}, {_num(b)})" for a, b in zip(xs.tolist(), ys.tolist()))
+    alt = tr("{n} data points: {points}", n=len(xs), points=points)
+    for label, (w, b) in (lines or {}).items():
+        alt += tr("; line {label}: y = {w} x + {b}", label=label, w=f"{float(w):.3f}", b=f"{float(b):.3f}")
+    return _described(fig, alt)
 
 
 def loss_figure(history: Sequence[float] | Mapping[str, Sequence[float]], log: bool = True) -> Figure:
     """Loss per epoch for one run, or one curve per label; log scale by default."""
-    runs = history if isinstance(history, Mapping) else {"loss": history}
+    runs = history if isinstance(history, Mapping) else {tr("loss"): history}
     fig = _figure(figsize=(5, 3.5), layout="constrained")
     ax = fig.subplots()
     for label, values in runs.items():
@@ -112,7 +138,11 @@ def loss_figure(history: Sequence[float] | Mapping[str, Sequence[float]], log: b
     ax.grid(alpha=0.3, which="both")
     if len(runs) > 1:
         ax.legend()
-    return fig
+    scale = tr("on a log scale") if log else tr("on a linear scale")
+    curves = "; ".join(tr("{label}: from {first} to {last} in {n} epochs", label=label, first=_num(v[0]),
+                          last=_num(v[-1]), n=len(v)) for label, v in ((k, [float(x) for x in vals])
+                                                                       for k, vals in runs.items()))
+    return _described(fig, tr("Loss per epoch {scale}. {curves}", scale=scale, curves=curves))
 
 
 def _loss_contours(ax, X: torch.Tensor, y: torch.Tensor, w_range, b_range):
@@ -149,7 +179,11 @@ def loss_surface_figure(
     ax.plot([w_min], [b_min], "k*", ms=14, label=tr("minimum (W={W:.3g}, b={b:.3g})", W=w_min, b=b_min))
     ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title=tr("loss surface and gradient-descent paths"))
     ax.legend(loc="upper right", fontsize=8)
-    return fig
+    walks = "; ".join(tr("{label}: {steps} steps from (W, b) = ({w0}, {b0}) to ({w1}, {b1})", label=label,
+                         steps=len(path) - 1, w0=_num(float(path[0][0])), b0=_num(float(path[0][1])),
+                         w1=_num(float(path[-1][0])), b1=_num(float(path[-1][1]))) for label, path in paths.items())
+    return _described(fig, tr("Contour lines of the loss over W and b, a valley around its minimum at W = {w}, "
+                              "b = {b}. Paths: {walks}", w=_num(w_min), b=_num(b_min), walks=walks))
 
 
 def _model_input_check(model: Callable[[torch.Tensor], torch.Tensor]) -> torch.device:
@@ -200,7 +234,15 @@ def decision_boundary_figure(
     fig.colorbar(im, ax=ax, label="y_hat")
     ax.set(title=tr("decision boundary") if title is None else title)
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
-    return fig
+    return _described(fig, tr("{title}: the model's output y_hat shaded over the square of inputs (x1, x2), with "
+                              "its 0.5 boundary; {right} of {n} points on their class's side", title=ax.get_title(),
+                              right=_on_their_side(model, X, y), n=len(X)))
+
+
+def _on_their_side(model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, y: torch.Tensor) -> int:
+    with torch.no_grad():
+        out = model(X.to(_model_input_check(model))).detach().cpu().view(-1)
+    return int(((out > 0.5) == (y.detach().cpu().view(-1) > 0.5)).sum())
 
 
 def evolution_figure(models: Mapping[str, nn.Module], X: torch.Tensor, y: torch.Tensor, title: str = "") -> Figure:
@@ -231,7 +273,11 @@ def evolution_figure(models: Mapping[str, nn.Module], X: torch.Tensor, y: torch.
                  title=tr("hidden code"))
     if title:
         fig.suptitle(title)
-    return fig
+    steps = "; ".join(tr("{label}: {right} of {n} points on their side", label=label,
+                         right=_on_their_side(model, X, y), n=len(X)) for label, model in models.items())
+    return _described(fig, tr("{title}. Top row: the decision boundary at {labels}; bottom row: each input's hidden "
+                              "code as a heat map. {steps}", title=title or tr("Training in motion"),
+                              labels=", ".join(models), steps=steps))
 
 
 def snapshots_figure(
@@ -271,7 +317,12 @@ def snapshots_figure(
             ax.annotate(str(epoch), (float(w), float(b)), textcoords="offset points", xytext=(4, 4), fontsize=8)
         ax.set(xlim=w_range, ylim=b_range, xlabel="W", ylabel="b", title=tr("(W, b) on the loss surface"))
         ax.title.set_fontsize(9)
-    return fig
+    rows = "; ".join(tr("{label}: epochs {epochs}, the line going from y = {w0} x + {b0} to y = {w1} x + {b1}",
+                        label=label, epochs=", ".join(str(e) for e, _, _ in snaps), w0=f"{float(snaps[0][1]):.2f}",
+                        b0=f"{float(snaps[0][2]):.2f}", w1=f"{float(snaps[-1][1]):.2f}",
+                        b1=f"{float(snaps[-1][2]):.2f}") for label, snaps in runs.items())
+    return _described(fig, tr("One row per run: the fitted line at a few epochs, and the same (W, b) on the loss "
+                              "surface. {rows}", rows=rows))
 
 
 def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tensor, b_out: float) -> Figure:
@@ -308,7 +359,11 @@ def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tens
     for i, v in enumerate(logit.tolist()):
         ax_line.annotate(tr("input {i}", i=i), (v, 0), textcoords="offset points", xytext=(0, 8 + 11 * i), ha="center")
     ax_line.set(yticks=[], xlabel="z2 = w·h + b", title=tr("output logit: one threshold separates the classes"))
-    return fig
+    logits = "; ".join(tr("input {i} (y={y}): {z}", i=i, y=int(t), z=f"{v:.2f}") for i, (t, v) in
+                       enumerate(zip(yv.tolist(), logit.tolist())))
+    return _described(fig, tr("The hidden layer's {k} activations for each input as a heat map, the inputs as points "
+                              "in hidden space, and the output logit z2 = w·h + b of each input on a line: {logits}",
+                              k=k, logits=logits))
 
 
 def rate_figure(rows: Sequence[Mapping[str, object]], x: str, y: str, group: str | None = None) -> Figure:
@@ -330,4 +385,10 @@ def rate_figure(rows: Sequence[Mapping[str, object]], x: str, y: str, group: str
     ax.grid(alpha=0.3)
     if group:
         ax.legend()
-    return fig
+    lines = []
+    for gv in groups:
+        sel = sorted((float(r[x]), r[y]) for r in rows if group is None or str(r[group]) == gv)
+        values = ", ".join(f"{_num(a)}: {'-' if b is None else _num(float(b))}" for a, b in sel)
+        lines.append(f"{group} = {gv}: {values}" if group else values)
+    return _described(fig, tr("{y} against {x}, one line per {group}: {lines}", y=y, x=x, group=group or "-",
+                              lines="; ".join(lines)))

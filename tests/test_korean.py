@@ -28,7 +28,8 @@ from .conftest import NOTEBOOKS, ROOT
 
 HANGUL = re.compile(r"[가-힣]")
 PAIRS = [(ROOT / d / nb.name, ROOT / "ko" / d / nb.name) for d in ("notebooks", "exercises") for nb in NOTEBOOKS]
-CATALOGS = sorted([*(ROOT / "i18n" / "ko").glob("*.po"), i18n.catalog_path("ko")])
+CATALOGS = sorted([*(ROOT / "i18n" / "ko").glob("*.po"), i18n.catalog_path("ko"),
+                   ROOT / "site" / "locale" / "ko" / "LC_MESSAGES" / "sphinx.po"])
 
 
 @pytest.fixture

@@ -199,3 +199,16 @@ def test_evolution_figure_shows_each_snapshot_boundary_and_hidden_code():
     assert torch.allclose(torch.tensor(heat.images[0].get_array().tolist()), code)
     with pytest.raises(lab.LabError, match="models is empty"):
         lab.evolution_figure({}, X, y)
+
+
+def test_a_figure_carries_its_alt_text_into_the_notebook_output():
+    """IPython shows a helper's figure as PNG with the alt text in the output's metadata (what the site uses)."""
+    from IPython.core.formatters import DisplayFormatter
+    from IPython.core.pylabtools import print_figure
+
+    formatter = DisplayFormatter()  # with the PNG formatter that `%matplotlib inline` registers
+    formatter.formatters["image/png"].for_type(Figure, lambda f: print_figure(f, "png"))
+    fig = lab.loss_figure([2.86, 0.1, 1.51e-07])
+    data, metadata = formatter.format(fig)
+    assert "image/png" in data and data["text/plain"] == "<Figure size 500x350 with 1 Axes>"
+    assert metadata["image/png"]["alt"] == "Loss per epoch on a log scale. loss: from 2.86 to 1.51e-07 in 3 epochs"

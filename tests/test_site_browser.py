@@ -1,8 +1,11 @@
 """The course site in a real headless Chromium, served on 127.0.0.1 (`make site-test`; .ci/run runs it).
 
-Every page: loads without console errors, loads nothing from another host, every image decodes, math is typeset
-(no raw TeX left), the language switch and every internal link lead to existing pages. A screenshot of each page
-goes to build/site/screenshots/ for review. Known values from the notebooks are on their pages.
+Every page: loads without console errors, loads nothing from another host, every image decodes and has an alt text
+that says what it shows, math is typeset (no raw TeX left), the language switch and every internal link lead to
+existing pages, it declares its language, axe-core (npm, pinned in package.json) finds no violation of WCAG 2 A/AA
+or its best practices in light mode, dark mode and at a phone's size, and at 390 x 844 nothing scrolls sideways.
+Screenshots of each page (desktop and phone, light and dark) go to build/site/screenshots/ for review. Known
+values from the notebooks are on their pages, and each language's offline search finds them.
 """
 
 import functools
@@ -12,20 +15,25 @@ import re
 import shutil
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from lab_utils.tools.site import build
+from lab_utils.tools.site import build, site_pages
 
 from .conftest import ROOT
 
 pytestmark = pytest.mark.browser
 OUT = ROOT / "build" / "site"
 SHOTS = OUT / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = (390, 844)
 KNOWN = {
     "notebooks/01_linear_regression.html": ["W = 0.657, b = 0.770", "converged after 183 epochs"],
+    "ko/notebooks/01_linear_regression.html": ["W = 0.657, b = 0.770", "183 에폭 만에 수렴"],
     "notebooks/02_logistic_regression.html": ["2.4277e-05", "2.5141e-02", "9.6478e-01"],
     "notebooks/03_multilayer_perceptron.html": ["1.5880e-04", "99.7 %"],
     "ko/notebooks/02_logistic_regression.html": ["2.4277e-05", "9.6478e-01", "활성화 함수"],
@@ -71,8 +79,34 @@ def browser():
 
 
 def pages(html: Path) -> list[str]:
-    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
-                  if p.name not in ("genindex.html", "search.html"))
+    return site_pages(html)
+
+
+def _mode(browser, mode: str) -> None:
+    # pydata-sphinx-theme's colours (and the code's pygments style) follow <html data-theme>. Its colour
+    # transitions are switched off first: axe must see the final colours, not a frame halfway through a fade.
+    browser.execute_script(
+        "if (!document.getElementById('no-transitions')) { const s = document.createElement('style');"
+        "s.id = 'no-transitions'; s.textContent = '*, *::before, *::after { transition: none !important; }';"
+        "document.head.appendChild(s); }"
+        "document.documentElement.dataset.theme = arguments[0]; document.documentElement.dataset.mode = arguments[0];"
+        "void document.body.offsetHeight;", mode)
+
+
+def _size(browser, width: int, height: int) -> None:
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+def _axe(browser, page: str, how: str) -> list[str]:
+    """axe-core's violations on the loaded page, one line each: page, mode, rule, impact, element."""
+    browser.execute_script(AXE.read_text())
+    found = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(r => done(r.violations.flatMap(v => v.nodes.map(n => [v.id, v.impact, n.target.join(' ')]))))"
+        ".catch(e => done([['axe-error', 'critical', String(e)]]));", AXE_TAGS)
+    return [f"{page} [{how}]: {rule} ({impact}) at {target}" for rule, impact, target in found]
 
 
 def test_site_has_every_edition(site):
@@ -89,7 +123,7 @@ def test_no_page_loads_anything_from_another_host(site):
         assert not EXTERNAL.findall((html / page).read_text()), f"{page} references another host"
     for css in html.rglob("*.css"):
         text = css.read_text()
-        assert not re.search(r"url\(\s*['\"]?(https?:)?//", text) and "@import" not in text, css
+        assert not re.search(r"(url\(|@import)\s*['\"]?(https?:)?//", text), css  # a local @import is fine
 
 
 def test_every_page_in_the_browser(site, browser):
@@ -130,3 +164,59 @@ def test_every_page_in_the_browser(site, browser):
         browser.save_screenshot(str(SHOTS / (page.replace("/", "__").removesuffix(".html") + ".png")))
     assert len(list(SHOTS.glob("*.png"))) == len(pages(html))
     assert any(link.endswith("ko/index.html") for link in checked_links)
+
+
+def test_every_page_declares_its_language_and_every_figure_says_what_it_shows(site, browser):
+    html, base, _ = site
+    for page in pages(html):
+        browser.get(base + page)
+        korean = page.startswith("ko/")
+        assert browser.execute_script("return document.documentElement.lang") == ("ko" if korean else "en"), page
+        figures = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.cell_output img')).map(i => i.getAttribute('alt') || '')")
+        if page.startswith(("notebooks/", "ko/notebooks/")):
+            assert len(figures) >= 4, page
+        for alt in figures:
+            assert len(alt.split()) >= 6 and not re.search(r"\.(png|svg|jpe?g)\b|_images/", alt), f"{page}: {alt!r}"
+            assert bool(re.search(r"[가-힣]", alt)) == korean, f"{page}: {alt!r}"
+
+
+def test_no_accessibility_violations_in_light_dark_and_on_a_phone(site, browser):
+    """axe-core on every page, English and Korean, solution and practice: light and dark mode at desktop size, and
+    light at a phone's size (where more blocks scroll and must be reachable by keyboard). Nothing may scroll
+    sideways at 390 x 844. The screenshots of each page in each mode are kept for review."""
+    if not AXE.is_file():
+        pytest.fail("axe-core is not installed: run `npm ci` (package.json pins it; .ci/run and make site-test do)")
+    html, base, _ = site
+    violations, sideways = [], []
+    for width, height, label in ((1280, 1600, "desktop"), (*PHONE, "phone")):
+        _size(browser, width, height)
+        for page in pages(html):
+            browser.get(base + page)
+            for mode in ("light", "dark"):
+                _mode(browser, mode)
+                if label == "desktop" or mode == "light":
+                    violations += _axe(browser, page, f"{label} {mode}")
+                browser.save_screenshot(str(SHOTS / f"{page.replace('/', '__').removesuffix('.html')}"
+                                                    f"--{label}-{mode}.png"))
+            if label == "phone":
+                scroll, inner = browser.execute_script(
+                    "return [document.documentElement.scrollWidth, window.innerWidth]")
+                if not (inner == PHONE[0] and scroll <= inner):
+                    sideways.append(f"{page}: scrollWidth {scroll} > innerWidth {inner} at {PHONE[0]} x {PHONE[1]}")
+    _size(browser, 1280, 1600)
+    assert violations == [], "\n" + "\n".join(violations)
+    assert sideways == [], "\n" + "\n".join(sideways)
+
+
+@pytest.mark.parametrize("page,query,hit", [("search.html", "zero_grad", "notebooks/01_linear_regression.html"),
+                                            ("ko/search.html", "기울기", "ko/notebooks/01_linear_regression.html")])
+def test_offline_search_finds_the_lesson(site, browser, page, query, hit):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _, base, _ = site
+    browser.get(f"{base}{page}?q={urllib.parse.quote(query)}")
+    links = WebDriverWait(browser, 30).until(lambda b: b.execute_script(
+        "const l = Array.from(document.querySelectorAll('#search-results li a')).map(a => a.href);"
+        "return l.length ? l : null;"))
+    assert any(link.split("?")[0].split("#")[0] == base + hit for link in links), links

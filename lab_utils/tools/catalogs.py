@@ -29,6 +29,7 @@ from ..nbfile import atomic_write, load_notebook, source_text
 from .colab import BADGE_TAG
 
 CODE_CONTEXT = "python-string"
+ALT_SUFFIX = ":alt"  # msgctxt of a code cell's figure alt text (its metadata mystnb.image.alt): "<cell id>:alt"
 KEEP = "keep"  # a translator comment starting with this: the English literal stays (e.g. the lecture's own log line)
 INSTALL_TAG = "colab-install"
 SOURCE_DIR, I18N_DIR = "notebooks", "i18n"
@@ -143,6 +144,9 @@ def notebook_texts(nb: dict[str, Any], where: str) -> list[Text]:
         if cell["cell_type"] == "markdown" and BADGE_TAG not in tags:
             texts.append(Text(cell["id"], source_text(cell), f"{where} cell {cell['id']}"))
         elif cell["cell_type"] == "code" and INSTALL_TAG not in tags:
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+            if alt:  # a figure drawn by the notebook's own code says what it shows in the cell's metadata
+                texts.append(Text(f"{cell['id']}{ALT_SUFFIX}", alt, f"{where} cell {cell['id']} (alt text)"))
             for _, _, literal in string_literals(source_text(cell)):
                 if literal not in seen:
                     seen.add(literal)

@@ -178,6 +178,9 @@ def _translate(nb: dict[str, Any], cells: dict[str, str], strings: dict[str, str
             cell["source"] = cells[cell["id"]]
         elif cell["cell_type"] == "code" and catalogs.INSTALL_TAG not in cell.get("metadata", {}).get("tags", []):
             cell["source"] = catalogs.translate_code(source_text(cell), strings)
+            alt = cells.get(f"{cell.get('id')}{catalogs.ALT_SUFFIX}")
+            if alt and cell["metadata"].get("mystnb", {}).get("image", {}).get("alt"):
+                cell["metadata"]["mystnb"]["image"]["alt"] = alt
 
 
 def _add_language_line(nb: dict[str, Any], lang: str, where: str) -> None:

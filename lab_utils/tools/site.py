@@ -7,6 +7,7 @@ from the notebooks that exist. A solution notebook without stored outputs stops 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from ..nbfile import dump_notebook, load_notebook, source_text
 from .colab import BADGE_TAG, INSTALL_TAG, find_pyproject, repository
 
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+TWIN_LINK = re.compile(r" · \[(?:한국어|English)\]\([^)]*\.ipynb\)")
 
 SITE_DIR = "site"
 EDITION_DIRS = ["notebooks", "exercises", "ko/notebooks", "ko/exercises"]
@@ -79,14 +81,22 @@ def notebooks_table(root: Path, lang: str) -> str:
 
 def for_the_web(nb: dict, folder: str) -> dict:
     """A notebook as the site shows it: the Colab badge image from the site itself, the Colab install cell hidden
-    (the page is for reading; the badge opens the notebook in Colab)."""
+    (the page is for reading; the badge opens the notebook in Colab), each figure's alt text from its output."""
     up = "../" * (folder.count("/") + 1)
     for cell in nb["cells"]:
         tags = cell.get("metadata", {}).get("tags", [])
         if BADGE_TAG in tags:
-            cell["source"] = source_text(cell).replace(COLAB_BADGE_IMAGE, f"{up}_static/colab-badge.svg")
+            # The twin-language link points at a notebook file; on the site the header's switch links the twin page.
+            badge = TWIN_LINK.sub("", source_text(cell))
+            cell["source"] = badge.replace(COLAB_BADGE_IMAGE, f"{up}_static/colab-badge.svg")
         if INSTALL_TAG in tags:
             cell["metadata"]["tags"] = [*tags, "remove-cell"]
+        # myst-nb takes an image's alt text from the cell's metadata only: the plot helpers leave it in the output's.
+        alts = list(dict.fromkeys(out.get("metadata", {}).get("image/png", {}).get("alt") for out in
+                                  cell.get("outputs", []) if "image/png" in out.get("data", {})))
+        if alts and all(alts):
+            image = cell["metadata"].setdefault("mystnb", {}).setdefault("image", {})
+            image.setdefault("alt", " / ".join(alts))
     return nb
 
 
@@ -98,13 +108,21 @@ def _mathjax_source() -> Path:
     return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 
 
-def stage(root: Path, src: Path) -> None:
-    """Lay out the Sphinx source tree in `src`: site/, every edition's notebooks, MathJax."""
+LANGUAGE_ROOTS = {"en": "", "ko": "ko/"}  # where each language's notebooks are in the repository and on the site
+
+
+def stage(root: Path, src: Path, lang: str = "en") -> None:
+    """Lay out one language's Sphinx source tree in `src`: site/ (its landing page at the root), that language's
+    notebooks of every edition, MathJax."""
     if src.exists():
         shutil.rmtree(src)
-    shutil.copytree(root / SITE_DIR, src)
-    for folder in EDITION_DIRS:
-        for path in sorted((root / folder).glob("*.ipynb")):
+    shutil.copytree(root / SITE_DIR, src, ignore=shutil.ignore_patterns("ko") if lang == "en" else None)
+    if lang != "en":
+        shutil.move(src / lang / "index.md", src / "index.md")
+        shutil.rmtree(src / lang)
+    prefix = LANGUAGE_ROOTS[lang]
+    for folder in ("notebooks", "exercises"):
+        for path in sorted((root / prefix / folder).glob("*.ipynb")):
             target = src / folder / path.name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(dump_notebook(for_the_web(load_notebook(path), folder)), encoding="utf-8")
@@ -113,24 +131,34 @@ def stage(root: Path, src: Path) -> None:
         target = src / "_static" / "mathjax" / part
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (es5 / part).is_dir() else shutil.copy)(es5 / part, target)
-    for lang, page in (("en", src / "index.md"), ("ko", src / "ko" / "index.md")):
-        page.write_text(page.read_text(encoding="utf-8").replace("{{ notebooks_table }}", notebooks_table(root, lang)),
-                        encoding="utf-8")
+    page = src / "index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ notebooks_table }}", notebooks_table(root, lang)),
+                    encoding="utf-8")
+
+
+def site_pages(html: Path) -> list[str]:
+    """The course's pages of a built site (not Sphinx's index and search pages, not the theme's static files)."""
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
 
 
 def build(root: Path, out: Path) -> tuple[int, float]:
     """Build the site into out/html; return (pages, seconds). Raises LabError with Sphinx's complaint on failure."""
     start = time.perf_counter()
     check_outputs(root)
-    src, html = out / "src", out / "html"
-    stage(root, src)
+    html = out / "html"
     if html.exists():
         shutil.rmtree(html)
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-j", "1", str(src), str(html),
-           "-d", str(out / "doctrees")]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        lines = [ln for ln in (done.stderr or done.stdout).splitlines() if ln.strip()]
-        raise LabError(f"Sphinx failed: {' | '.join(lines[-3:])[:600]}")
-    pages = sum(1 for p in html.rglob("*.html") if p.name not in ("genindex.html", "search.html"))
+    # One Sphinx build per language: each page then declares its language (<html lang="ko">), the theme's own
+    # labels and the search index are that language's, and the language switch links the twin build.
+    for lang, prefix in LANGUAGE_ROOTS.items():
+        src = out / "src" / lang
+        stage(root, src, lang)
+        cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-j", "1", "-D",
+               f"language={lang}", str(src), str(html / prefix), "-d", str(out / "doctrees" / lang)]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            lines = [ln for ln in (done.stderr or done.stdout).splitlines() if ln.strip()]
+            raise LabError(f"Sphinx failed ({lang}): {' | '.join(lines[-3:])[:600]}")
+    pages = len(site_pages(html))
     return pages, time.perf_counter() - start
