@@ -49,22 +49,22 @@ test: venv
 # The suite in an environment that is already set up (e.g. conda: make test-here PY=python).
 PY ?= python
 test-here:
-	$(PY) -m ruff check lab_utils tests benchmarks notebooks
-	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" $(NBVAL) $(PYTEST_ARGS)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser" $(NBVAL) $(PYTEST_ARGS)
 
 # nbval once more on PyTorch's portable CPU kernels (no AVX2/AVX-512 code paths): float32 results change in their
 # last bits, and the stored outputs must not (they print rounded values, rates with margin). The Korean solutions,
 # executed in Korean, are checked here: their numbers are the English ones, their text is their own. CI runs it
 # after make test.
 test-portable: venv
-	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL) notebooks ko/notebooks
+	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -n 2 --dist loadgroup $(NBVAL) notebooks ko/notebooks
 
 # The suite on a stack other than the pins (CI: the newest releases, the declared minimums), in an environment that
 # is already set up: everything but nbval's exact outputs, then every notebook run with papermill and its results
 # checked against the stored ones within tolerances (`lab run-all --compare`).
 test-stack:
-	$(PY) -m ruff check lab_utils tests benchmarks notebooks
-	$(PY) -m pytest -n 2 --dist loadscope -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser" $(PYTEST_ARGS)
 	$(PY) -m lab_utils run-all --compare
 
 # Colab's own versions (.ci/colab-constraints.txt, from googlecolab/backend-info) on the newest Python here, or
@@ -74,7 +74,7 @@ test-colab: venv
 	$(BIN)/python .ci/colab_stack.py $(if $(COLAB_PY),--python $(COLAB_PY))
 
 lint: venv
-	$(BIN)/python -m ruff check lab_utils tests benchmarks notebooks
+	$(BIN)/python -m ruff check .
 
 # Sphinx, myst-nb, MathJax and Selenium only for the site; students and `make test` never need them.
 $(SSTAMP): $(STAMP)

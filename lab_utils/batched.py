@@ -19,8 +19,25 @@ from .checks import check_choice, check_positive, check_tensor
 from .errors import LabError
 from .i18n import tr
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
+# The hidden layer's activations, by the name notebook 03's `activation` parameter gives them.
+ACTIVATIONS: dict[str, type[nn.Module]] = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 OPTIMIZERS = ("sgd", "adam")
+
+
+class MultiLayerPerceptron(nn.Module):
+    """The lecture's 2-H-1 network under notebook 03's layer names (linear1, activation, linear2, output): the one
+    definition behind the exercise's stand-in, the playground's network and `BatchResult.state_dict`'s layout;
+    train_batched computes exactly its forward pass for many seeds at once."""
+
+    def __init__(self, hidden: int = 3, activation: str = "sigmoid"):
+        super().__init__()
+        self.linear1 = nn.Linear(2, hidden)
+        self.activation = ACTIVATIONS[activation]()
+        self.linear2 = nn.Linear(hidden, 1)
+        self.output = nn.Sigmoid()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.output(self.linear2(self.activation(self.linear1(x))))
 _BCE_EPS = 1e-12  # the clamp nn.BCELoss uses in its backward pass
 # A prediction within 0.1 of 0.5 is a guess, not a decision: stuck networks output 0.5 +- 1e-4 on two inputs, and
 # which side of 0.5 they land on changes with the last bits of float32 arithmetic (another CPU, another build).
@@ -96,8 +113,7 @@ def init_params(seeds: Sequence[int], hidden: int, n_in: int = 2) -> list[torch.
     M = len(seeds)
     shapes = [(n_in, M), (M,)] if hidden == 0 else [(n_in, hidden, M), (hidden, M), (hidden, M), (M,)]
     params = [torch.empty(s) for s in shapes]
-    state = torch.random.get_rng_state()
-    try:
+    with torch.random.fork_rng(devices=[]):  # leave the caller's random stream untouched
         for i, seed in enumerate(seeds):
             torch.manual_seed(seed)
             if hidden == 0:
@@ -107,8 +123,6 @@ def init_params(seeds: Sequence[int], hidden: int, n_in: int = 2) -> list[torch.
             first, second = nn.Linear(n_in, hidden), nn.Linear(hidden, 1)
             params[0][:, :, i], params[1][:, i] = first.weight.detach().T, first.bias.detach()
             params[2][:, i], params[3][i] = second.weight.detach()[0], second.bias.detach()[0]
-    finally:
-        torch.random.set_rng_state(state)  # leave the caller's random stream untouched
     return params
 
 
@@ -146,7 +160,7 @@ def train_batched(
     if isinstance(hidden, bool) or not isinstance(hidden, int) or hidden < 0:
         raise LabError(tr("hidden must be an int >= 1 (or 0 for no hidden layer), got {hidden!r}; e.g. hidden=3",
                           hidden=hidden))
-    activation = check_choice("activation", activation, ACTIVATIONS)
+    activation = check_choice("activation", activation, list(ACTIVATIONS))
     optimizer = check_choice("optimizer", optimizer, OPTIMIZERS)
     check_positive("lr", lr)
     check_positive("epochs", epochs, int)

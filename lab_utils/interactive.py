@@ -11,26 +11,12 @@ from typing import Any
 
 import torch
 from matplotlib.figure import Figure
-from torch import nn
 
-from .batched import ACTIVATIONS, OPTIMIZERS, train_batched
+from .batched import ACTIVATIONS, OPTIMIZERS, MultiLayerPerceptron, train_batched
 from .i18n import N_, tr
 from .plots import _boundary, _figure
 
 MISSING = N_("The playground needs ipywidgets: pip install ipywidgets (Colab and JupyterLab already have it).")
-
-
-class _Net(nn.Module):
-    """A 2-H-1 network under the notebook's layer names, to show one seed of the batch."""
-
-    def __init__(self, hidden: int, activation: str):
-        super().__init__()
-        self.linear1 = nn.Linear(2, hidden)
-        self.activation = {"sigmoid": nn.Sigmoid(), "tanh": nn.Tanh(), "relu": nn.ReLU()}[activation]
-        self.linear2 = nn.Linear(hidden, 1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.linear2(self.activation(self.linear1(x))))
 
 
 def update(
@@ -44,7 +30,7 @@ def update(
     study = train_batched(X, y, seeds, hidden=hidden, activation=activation, optimizer=optimizer, lr=lr,
                           epochs=epochs, history=True)
     index = seeds.index(int(seed))
-    net = _Net(hidden, activation)
+    net = MultiLayerPerceptron(hidden, activation)
     net.load_state_dict(study.state_dict(index))
     ok = study.all_correct
     summary = {"success_rate": ok.float().mean().item(), "final_loss": study.loss[index].item(),
@@ -79,7 +65,7 @@ def playground(X: torch.Tensor, y: torch.Tensor, models: int = 100) -> Any:
         return None
     controls = {
         "hidden": w.IntSlider(value=3, min=1, max=16, description=tr("hidden units")),
-        "activation": w.Dropdown(options=ACTIVATIONS, value="sigmoid", description=tr("activation")),
+        "activation": w.Dropdown(options=list(ACTIVATIONS), value="sigmoid", description=tr("activation")),
         "optimizer": w.Dropdown(options=OPTIMIZERS, value="sgd", description=tr("optimizer")),
         "lr": w.FloatLogSlider(value=5.0, base=10, min=-3, max=1.3, step=0.1, description="lr"),
         "epochs": w.IntSlider(value=2000, min=100, max=5000, step=100, description=tr("epochs")),

@@ -1,4 +1,6 @@
-"""Notebook and result files: read as plain JSON (no nbformat import, so `lab` starts fast), written atomically."""
+"""Notebook files and their conventions: read as plain JSON (no nbformat import, so `lab` starts fast), written
+atomically; the cell tags and output metadata keys that the notebooks, the checks and the tools agree on, defined
+here once; small cell helpers."""
 
 from __future__ import annotations
 
@@ -9,6 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from .errors import LabError
+
+# Cell tags.
+PARAMETERS_TAG = "parameters"  # papermill's: the cell that declares the hyperparameters (`name: type = value`)
+BADGE_TAG = "colab-badge"  # the first markdown cell: the Open in Colab badge and the link to the other language
+INSTALL_TAG = "colab-install"  # the code cell that installs lab_utils on Colab (and does nothing elsewhere)
+SOLUTION_ONLY_TAG = "solution-only"  # left out of the exercise editions, with its outputs
+EXERCISE_TAG = "exercise"  # set by the generator on each cell that holds an exercise (the grader reads it)
+SCORE_TAG = "score-table"  # the source's cell that shows the score table (the grader reads its output)
+RAISES_TAG = "raises-exception"  # nbclient's: the cell may raise and the run goes on (the grader sets it)
+REMOVE_TAG = "remove-cell"  # myst-nb's: the site leaves the cell out
+# Output metadata keys.
+RESULTS_KEY = "lab_utils.results"  # the output of lab.report: its names, in the order reported
+SCORES_KEY = "lab_utils.scores"  # the output of the score table (the grader compares it with its own verdicts)
 
 
 def load_notebook(path: str | Path, error: type[LabError] = LabError) -> dict[str, Any]:
@@ -46,3 +61,15 @@ def dump_notebook(nb: dict[str, Any]) -> str:
     import nbformat  # the tools that write notebooks have it; notebooks themselves never call this
 
     return nbformat.writes(nbformat.from_dict(nb)) + "\n"
+
+
+def tags(cell: dict[str, Any]) -> list[str]:
+    """A cell's tags (none when its metadata has no list of them)."""
+    meta = cell.get("metadata")
+    found = meta.get("tags", []) if isinstance(meta, dict) else []
+    return found if isinstance(found, list) else []
+
+
+def tagged(nb: dict[str, Any], tag: str) -> dict[str, Any] | None:
+    """The notebook's first cell with this tag, or None."""
+    return next((c for c in nb.get("cells", []) if tag in tags(c)), None)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ParameterError
 from .i18n import tr
-from .nbfile import load_notebook
+from .nbfile import PARAMETERS_TAG, load_notebook, source_text, tags
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 _IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython"}
@@ -60,9 +60,8 @@ def _type_error(name: str, kind: type, value: Any, fix: str | None = None) -> Pa
 def parameters_cell(nb: Mapping[str, Any]) -> str:
     """The source of the notebook's cell tagged `parameters`."""
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            src = cell.get("source", "")
-            return "".join(src) if isinstance(src, list) else src
+        if cell.get("cell_type") == "code" and PARAMETERS_TAG in tags(cell):
+            return source_text(cell)
     raise ParameterError(tr("the notebook has no cell tagged 'parameters'; tag its hyperparameter cell 'parameters'"))
 
 

@@ -11,10 +11,9 @@ from typing import Any
 
 from .errors import LabError
 from .i18n import tr
-from .nbfile import load_notebook
+from .nbfile import RESULTS_KEY, load_notebook
 
 MIME = "application/json"
-TAG = "lab_utils.results"  # metadata key that marks the results output
 DIGITS = 4  # significant digits kept: enough to read, few enough to be stable across CPUs
 
 
@@ -62,7 +61,7 @@ def report(**results: Any) -> dict[str, Any]:
         get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
         # Notebook files store JSON with sorted keys: the metadata keeps the order the notebook reported them in.
-        display({"text/plain": format_results(plain), MIME: plain}, raw=True, metadata={TAG: list(plain)})
+        display({"text/plain": format_results(plain), MIME: plain}, raw=True, metadata={RESULTS_KEY: list(plain)})
     else:
         print(format_results(plain))
     return plain
@@ -74,7 +73,7 @@ def read_results(path: str | Path) -> dict[str, Any]:
     found = None
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            order = out.get("metadata", {}).get(TAG)
+            order = out.get("metadata", {}).get(RESULTS_KEY)
             if order and MIME in out.get("data", {}):
                 data = out["data"][MIME]
                 keys = [k for k in order if k in data] if isinstance(order, list) else []

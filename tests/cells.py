@@ -1,9 +1,13 @@
-"""Run chosen code cells of a notebook in this process (no kernel): for checks on student code written into a
-copy of an exercise. IPython magics are skipped; each cell's error is returned, not raised, as in Jupyter."""
+"""Test helpers: run chosen code cells of a notebook in this process (no kernel), for checks on student code written
+into a copy of an exercise (IPython magics are skipped; each cell's error is returned, not raised, as in Jupyter);
+and the `lab` command in a subprocess."""
 
 import contextlib
 import io
 import json
+import os
+import subprocess
+import sys
 import textwrap
 
 from .conftest import ROOT
@@ -68,3 +72,9 @@ def run(nb: dict, cell_ids: list[str], replace: dict[str, str] | None = None,
         if params and "parameters" in next(c for c in nb["cells"] if c.get("id") == cid)["metadata"].get("tags", []):
             ns.update(params)
     return out.getvalue(), ns
+
+
+def lab(*args, cwd, **env) -> subprocess.CompletedProcess:
+    """The `lab` command (python -m lab_utils) in a subprocess, in `cwd`, with extra environment variables."""
+    return subprocess.run([sys.executable, "-m", "lab_utils", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, **env})

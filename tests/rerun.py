@@ -7,7 +7,8 @@ from nbclient import NotebookClient
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
-from lab_utils.results import MIME, TAG
+from lab_utils.nbfile import RESULTS_KEY as TAG
+from lab_utils.results import MIME
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 

@@ -12,12 +12,10 @@ from lab_utils import __version__
 from lab_utils.errors import LabError
 from lab_utils.tools.cluster import preflight
 
+from .cells import lab
+
 pytestmark = pytest.mark.slow
 
-
-def lab(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "lab_utils", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +53,7 @@ def rows(path):
 
 
 def test_equal_parameters_are_not_merged_into_one_run(cluster, tiny):
-    from lab_utils.tools.runner import run_many
+    from lab_utils.tools.dispatch import run_many
 
     address, _ = cluster
     source = tiny.read_text()

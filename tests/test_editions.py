@@ -8,11 +8,9 @@ import sys
 import pytest
 
 from lab_utils.errors import LabError
-from lab_utils.tools.colab import INSTALL_TAG, expected_cells
+from lab_utils.nbfile import EXERCISE_TAG, INSTALL_TAG, SCORE_TAG, SOLUTION_ONLY_TAG
+from lab_utils.tools.colab import expected_cells
 from lab_utils.tools.editions import (
-    EXERCISE_TAG,
-    SCORE_TAG,
-    SOLUTION_ONLY,
     blank_solutions,
     build,
     editions,
@@ -20,7 +18,7 @@ from lab_utils.tools.editions import (
     render,
     stub,
 )
-from lab_utils.tools.grade import assemble
+from lab_utils.tools.submissions import assemble
 
 from .cells import code_cells, load, src
 from .conftest import NOTEBOOKS, ROOT
@@ -66,7 +64,7 @@ def test_a_changed_solution_makes_the_check_fail(tmp_path):
 @pytest.mark.parametrize("solution", NOTEBOOKS, ids=lambda p: p.stem)
 def test_exercise_edition_blanks_only_the_solution_regions(solution):
     sol, ex = load(solution), load(ROOT / "exercises" / solution.name)
-    kept = [c for c in code_cells(sol) if SOLUTION_ONLY not in c["metadata"].get("tags", [])]
+    kept = [c for c in code_cells(sol) if SOLUTION_ONLY_TAG not in c["metadata"].get("tags", [])]
     assert [c["id"] for c in code_cells(ex)] == [c["id"] for c in kept]
     exercises = 0
     for s, e in zip(kept, code_cells(ex)):
@@ -78,7 +76,7 @@ def test_exercise_edition_blanks_only_the_solution_regions(solution):
         else:
             assert src(e) == src(s) and EXERCISE_TAG not in e["metadata"].get("tags", [])
     assert exercises >= 3
-    assert not any(SOLUTION_ONLY in c["metadata"].get("tags", []) for c in ex["cells"])
+    assert not any(SOLUTION_ONLY_TAG in c["metadata"].get("tags", []) for c in ex["cells"])
     assert SCORE_TAG in code_cells(ex)[-1]["metadata"]["tags"]  # the last cell shows the score table
     badge, install = expected_cells(ROOT / "exercises" / solution.name)
     assert "".join(ex["cells"][0]["source"]) == badge and f"blob/main/exercises/{solution.name}" in badge
@@ -93,7 +91,7 @@ def test_splicing_the_solutions_back_gives_the_solution_notebook(solution):
     # submission the result is the solution's code, cell for cell, which nbval executes: every check passes there.
     spliced, missing = assemble(load(ROOT / "exercises" / solution.name), load(solution))
     assert missing == []
-    kept = [c for c in code_cells(load(solution)) if SOLUTION_ONLY not in c["metadata"].get("tags", [])]
+    kept = [c for c in code_cells(load(solution)) if SOLUTION_ONLY_TAG not in c["metadata"].get("tags", [])]
     assert [src(c) for c in code_cells(spliced)] == [src(c) for c in kept]
 
 

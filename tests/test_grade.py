@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from lab_utils.tools import sandbox
-from lab_utils.tools.grade import assemble, read_submission, scan
+from lab_utils.tools.scan import scan
+from lab_utils.tools.submissions import assemble, read_submission
 
+from . import cells
 from .conftest import PRACTICE as SOLUTION
 from .conftest import ROOT
 
@@ -25,8 +27,7 @@ BATCH = f"test{os.getpid()}"  # every run of this file's batches carries it (see
 
 
 def lab(*args, cwd, **env):
-    return subprocess.run([sys.executable, "-m", "lab_utils", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "LAB_BATCH": BATCH, **env})
+    return cells.lab(*args, cwd=cwd, LAB_BATCH=BATCH, **env)  # every process of the batch is tagged: see _lab_processes
 
 
 def submission(tmp_path: Path, name: str, nb_or_text) -> Path:
@@ -92,7 +93,7 @@ def double(x):
     # below); other students' kernels (connection files, the network); a setsid child holding the output
     ('explorer', 'ex-half', r'''
 half = n / 2
-for f in ['{root}/lab_utils/exercises/core.py', '{root}/lab_utils/tools/grade.py', '{root}/README.md', '{template}']:
+for f in ['{root}/lab_utils/exercises/core.py', '{root}/lab_utils/tools/verdicts.py', '{root}/README.md', '{template}']:
     try:
         open(f, 'a').write('\nTAMPERED = 1\n')
         print('WROTE', f)
@@ -383,11 +384,12 @@ def test_the_grader_survives_what_a_run_leaves_behind():
     verdict busy for hours, a formula in a cell: each ends as a row with its reason, never a crash or a hang."""
     from lab_utils.exercises import linear
     from lab_utils.tools import grade as g
+    from lab_utils.tools import verdicts as v
 
     exercises = linear.EXERCISES
     result = {"records": "[" * 100_000, "executed": '{"cells": [5, {"outputs": 7, "metadata": []}]}', "code": 0,
               "log": "", "seconds": 1.0, "notes": [], "cut": ""}
-    row, outcomes = g.judge("deep", result, "linear", exercises, 7, [], [])
+    row, outcomes = v.judge("deep", result, "linear", exercises, 7, [], [])
     assert row["status"] == "failed" and {o.status for o in outcomes.values()} == {"not checked"}
     # In a fresh process (torch not warmed by other tests): the verdict is cut off, and torch still works after,
     # although the cut fell inside the optimizer's first use (which imports torch's compiler stack).
@@ -401,11 +403,11 @@ def test_the_grader_survives_what_a_run_leaves_behind():
 import json, time
 import torch
 from lab_utils.exercises import linear
-from lab_utils.tools import grade as g
-g.VERDICT_SECONDS = 0.3
+from lab_utils.tools import verdicts as v
+v.VERDICT_SECONDS = 0.3
 result = {{**{result!r}, "records": {json.dumps(slow)!r}, "executed": ""}}
 start = time.perf_counter()
-row, outcomes = g.judge("slow", result, "linear", linear.EXERCISES, 7, [], [])
+row, outcomes = v.judge("slow", result, "linear", linear.EXERCISES, 7, [], [])
 print(round(time.perf_counter() - start, 1), outcomes["01-loop"].cause, outcomes["01-loop"].message)
 weight = torch.zeros(1, requires_grad=True)
 torch.optim.SGD([weight], lr=0.1).step()
@@ -422,7 +424,7 @@ print("optimizer works")
 @pytest.mark.parametrize("name", ["01_linear_regression", "02_logistic_regression", "03_multilayer_perceptron"])
 def test_the_solutions_raise_no_flag(name):
     """The course's own answers, scanned as the grader scans a submission: a flag must mean something."""
-    from lab_utils.tools.grade import exercises_of
+    from lab_utils.tools.submissions import exercises_of
 
     template = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
     _, _, allowed = exercises_of(template)
@@ -436,7 +438,9 @@ def test_a_korean_edition_is_graded_in_korean():
     """The Korean exercise editions' students get their verdicts and feedback in Korean, the English ones English."""
     from lab_utils.exercises import assess, practice
     from lab_utils.exercises.core import tr
-    from lab_utils.tools.grade import feedback, language_of, speaking
+    from lab_utils.tools.grade import feedback
+    from lab_utils.tools.submissions import language_of
+    from lab_utils.tools.verdicts import speaking
 
     assert language_of(json.loads((ROOT / "ko" / "exercises" / "01_linear_regression.ipynb").read_text())) == "ko"
     assert language_of(json.loads((ROOT / "exercises" / "01_linear_regression.ipynb").read_text())) == "en"

@@ -159,7 +159,7 @@ def test_korean_code_cells_are_the_english_ones_translated(en, ko):
             catalogs.translate_code(src(e), strings)
         if LANGUAGE_LINE.format(lang="ko") in src(k):
             added += 1
-            want = want.replace("import lab_utils as lab\n", "import lab_utils as lab\n"
+            want = want.replace("import lab_utils as lab\n", "import lab_utils as lab\n\n"
                                 + LANGUAGE_LINE.format(lang="ko") + "\n")
         assert src(k) == want
     assert added == 1

@@ -4,8 +4,9 @@ import pytest
 import torch
 
 from lab_utils import LabError, ParameterError, check_params, read_parameters, read_results, report
+from lab_utils.nbfile import RESULTS_KEY as TAG
 from lab_utils.params import Param, check_value, parse_parameters, parse_value, passed_names
-from lab_utils.results import MIME, TAG, format_results, to_plain
+from lab_utils.results import MIME, format_results, to_plain
 
 from .conftest import FIXTURE, NOTEBOOKS
 

@@ -4,8 +4,6 @@ import csv
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,21 +12,14 @@ import pytest
 from lab_utils.errors import ParameterError
 from lab_utils.nbfile import atomic_write
 from lab_utils.params import Param
-from lab_utils.tools.runner import (
-    compare_results,
-    expand_grid,
-    params_id,
-    parse_grid_values,
-    reason,
-    without_kernel_notice,
-)
+from lab_utils.tools.compare import compare_results
+from lab_utils.tools.execution import reason, without_kernel_notice
+from lab_utils.tools.grid import expand_grid, params_id, parse_grid_values
+
+from .cells import lab
 
 pytestmark = pytest.mark.slow
 
-
-def lab(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "lab_utils", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
 
 
 def digest(path: Path) -> str:

@@ -15,15 +15,14 @@ import os
 import signal
 import sys
 import threading
-import types
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..i18n import LANGUAGES, N_, language, tr  # noqa: F401  (the checks' language is the package's)
+from ..nbfile import SCORES_KEY
 
 PASSED, FAILED, NOT_DONE, NOT_RUN = N_("passed"), N_("failed"), N_("not done yet"), N_("not checked")
-SCORES_TAG = "lab_utils.scores"  # output metadata key that marks a score table (the grader reads it)
 SEED_VARIABLE = "LAB_PROBE_SEED"  # set by the grader: each run's probes draw their fresh inputs from this seed
 RECORDS_VARIABLE = "LAB_RECORDS"  # set by the grader: the file each check writes every record to, as JSON
 TIME_LIMIT = 20.0  # seconds a check lets student code run before it says the code does not stop
@@ -73,19 +72,11 @@ _outcomes: dict[str, Outcome] = {}
 _records: dict[str, dict] = {}
 _probing: list[str] = []  # the exercise whose probe is running: a check its re-run cell calls is skipped
 
-def is_stub(value: object) -> bool:
-    """True for the `...` placeholder, or a function/class whose code still contains one."""
-    if value is Ellipsis:
-        return True
-    if isinstance(value, type):
-        return any(is_stub(v) for v in vars(value).values() if isinstance(v, types.FunctionType))
-    code = getattr(value, "__code__", None)
-    return code is not None and _code_has_ellipsis(code)
 
-
-def _code_has_ellipsis(code: types.CodeType) -> bool:
-    return any(c is Ellipsis or (isinstance(c, types.CodeType) and _code_has_ellipsis(c)) for c in code.co_consts)
-
+def forget() -> None:
+    """Forget every outcome and record of this kernel (a fresh start: what a restarted kernel has)."""
+    _outcomes.clear()
+    _records.clear()
 
 @contextlib.contextmanager
 def time_limit(seconds: float | None = None) -> Iterator[None]:
@@ -292,7 +283,7 @@ def score_table(exercises: list[Exercise]) -> None:
     except ImportError:
         get_ipython = None
     if get_ipython is not None and get_ipython() is not None:
-        display({"text/plain": text, "application/json": data}, raw=True, metadata={SCORES_TAG: True})
+        display({"text/plain": text, "application/json": data}, raw=True, metadata={SCORES_KEY: True})
     else:
         print(text)
 

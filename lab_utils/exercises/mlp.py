@@ -12,6 +12,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..batched import ACTIVATIONS as ACTIVATION_MODULES
+from ..batched import MultiLayerPerceptron, train_batched
 from . import probe
 from .core import (
     N_,
@@ -33,24 +35,13 @@ MLP = Exercise("03-mlp", 1, N_("the MultiLayerPerceptron class"))
 FORWARD = Exercise("03-forward", 2, N_("the forward pass by hand"))
 CONFIG = Exercise("03-config", 3, N_("a configuration that works on 99 % of seeds"))
 EXERCISES = [MLP, FORWARD, CONFIG]
-ACTIVATIONS = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}
-MODULE_ACTIVATIONS = {"Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "ReLU": torch.relu}
+ACTIVATIONS = {name: module() for name, module in ACTIVATION_MODULES.items()}  # by name: a callable each
+MODULE_ACTIVATIONS = {module.__name__: ACTIVATIONS[name] for name, module in ACTIVATION_MODULES.items()}  # by class
 CONFIG_MODELS, CONFIG_EPOCHS, CONFIG_RATE = 500, 1000, 0.99
 NEIGHBOUR_MODELS = 200  # networks per nearby configuration in the computed hint
 
 
-class StandIn(nn.Module):
-    """A working 2-H-1 network lent to the rest of the notebook while the exercise is unfinished."""
-
-    def __init__(self, hidden=3, activation="sigmoid"):
-        super().__init__()
-        self.linear1 = nn.Linear(2, hidden)
-        self.activation = {"sigmoid": nn.Sigmoid(), "tanh": nn.Tanh(), "relu": nn.ReLU()}[activation]
-        self.linear2 = nn.Linear(hidden, 1)
-        self.output = nn.Sigmoid()
-
-    def forward(self, x):
-        return self.output(self.linear2(self.activation(self.linear1(x))))
+StandIn = MultiLayerPerceptron  # the working 2-H-1 network lent to the notebook while the exercise is unfinished
 
 
 # ---- exercise 1: the MultiLayerPerceptron class ---------------------------------------------------------------
@@ -424,7 +415,6 @@ def probe_config(namespace: dict, X: torch.Tensor, y: torch.Tensor) -> dict:
 
 
 def _rate(X, y, models: int, hidden: int, optimizer: str, lr: float) -> dict:
-    from ..batched import train_batched
 
     return train_batched(X, y, models, hidden=hidden, optimizer=optimizer, lr=lr, epochs=CONFIG_EPOCHS).summary()
 

@@ -25,7 +25,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .core import is_stub
+from .stubs import is_stub
 
 CELL_FILE = "<exercise cell>"  # the file name of a re-run cell, so that errors point at the student's lines
 

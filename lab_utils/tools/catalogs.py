@@ -25,13 +25,11 @@ from typing import Any
 
 from ..errors import LabError
 from ..i18n import DOMAIN, LANGUAGES
-from ..nbfile import atomic_write, load_notebook, source_text
-from .colab import BADGE_TAG
+from ..nbfile import BADGE_TAG, INSTALL_TAG, atomic_write, load_notebook, source_text, tags
 
 CODE_CONTEXT = "python-string"
 ALT_SUFFIX = ":alt"  # msgctxt of a code cell's figure alt text (its metadata mystnb.image.alt): "<cell id>:alt"
 KEEP = "keep"  # a translator comment starting with this: the English literal stays (e.g. the lecture's own log line)
-INSTALL_TAG = "colab-install"
 SOURCE_DIR, I18N_DIR = "notebooks", "i18n"
 _WORDS = re.compile(r"[A-Za-z]{2,}")
 _NAME_LIKE = re.compile(r"^[\w.\-]*$")
@@ -140,10 +138,10 @@ def notebook_texts(nb: dict[str, Any], where: str) -> list[Text]:
     """What a notebook's catalog must translate: each markdown cell but the badge, each distinct code string."""
     texts, seen = [], set()
     for cell in nb["cells"]:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if cell["cell_type"] == "markdown" and BADGE_TAG not in tags:
+        cell_tags = tags(cell)
+        if cell["cell_type"] == "markdown" and BADGE_TAG not in cell_tags:
             texts.append(Text(cell["id"], source_text(cell), f"{where} cell {cell['id']}"))
-        elif cell["cell_type"] == "code" and INSTALL_TAG not in tags:
+        elif cell["cell_type"] == "code" and INSTALL_TAG not in cell_tags:
             alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
             if alt:  # a figure drawn by the notebook's own code says what it shows in the cell's metadata
                 texts.append(Text(f"{cell['id']}{ALT_SUFFIX}", alt, f"{where} cell {cell['id']} (alt text)"))

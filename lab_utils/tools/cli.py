@@ -1,4 +1,5 @@
-"""`lab` command line: params, run, sweep, run-all, refresh, colab-sync, editions, grade (`python -m lab_utils`)."""
+"""`lab` command line (`python -m lab_utils`): one handler per command, registered with @command and the options
+it takes; build_parser() assembles them."""
 
 from __future__ import annotations
 
@@ -13,8 +14,57 @@ from pathlib import Path
 
 from ..errors import LabError
 from ..params import read_parameters
+from .execution import KERNEL
 
 SUMMARY_COLUMNS = ["notebook", "status", "seconds", "converged", "final_loss", "accuracy", "success_rate", "error"]
+Option = Callable[[argparse.ArgumentParser], object]
+COMMANDS: list[tuple[str, str, tuple[Option, ...], Callable[[argparse.Namespace], int]]] = []
+
+
+def command(name: str, help_text: str, *options: Option) -> Callable:
+    """Register the decorated function as the handler of `lab NAME`, with the options it takes (in order)."""
+    def register(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS.append((name, help_text, options, handler))
+        return handler
+    return register
+
+
+def notebook(p: argparse.ArgumentParser) -> None:
+    p.add_argument("notebook", help="path of the .ipynb")
+
+
+def params(p: argparse.ArgumentParser, what: str = "set a parameter") -> None:
+    p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help=what)
+
+
+def out(default: str | None, what: str) -> Option:
+    return lambda p: p.add_argument("--out", default=default, help=what)
+
+
+def kernel(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--kernel", default=KERNEL, help=f"Jupyter kernel name (default: {KERNEL})")
+
+
+def timeout(default: float | None, what: str) -> Option:
+    # One option, a default per command: a student's run may take as long as it takes, `run-all` (CI) stops a
+    # notebook that hangs, and grading untrusted code always has a limit (the sandbox's wall time).
+    shown = "none" if default is None else f"{default:g}"
+    return lambda p: p.add_argument("--timeout", type=float, default=default, help=f"{what} (default: {shown})")
+
+
+def parallel(p: argparse.ArgumentParser) -> None:
+    # sweep and grade share one executor (dispatch.run_many): here on threads, or on a Dask cluster
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel runs (default: cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of here")
+
+
+def check(what: str) -> Option:
+    return lambda p: p.add_argument("--check", action="store_true", help=what)
+
+
+RUN_OPTIONS = (notebook, params, out(None, "output folder (default: runs/<notebook>/...)"), kernel,
+               timeout(None, "seconds before a run is stopped"))
 
 
 def _pairs(pairs: list[list[str]] | None) -> dict[str, str]:
@@ -46,8 +96,9 @@ def _print_record(rec: dict) -> None:
         print(f"error: {rec['error']}")
 
 
+@command("params", "list a notebook's parameters with types, defaults and help", notebook)
 def cmd_params(args: argparse.Namespace) -> int:
-    from .runner import table_text
+    from .tables import table_text
 
     rows = [{"name": p.name, "type": p.type.__name__, "default": repr(p.default), "help": p.help}
             for p in read_parameters(args.notebook).values()]
@@ -55,8 +106,10 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("run", "execute one notebook with parameters and print its results", *RUN_OPTIONS)
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import RUNS_DIR, execute, params_id, resolve_params
+    from .grid import params_id, resolve_params
+    from .sweep import RUNS_DIR, execute
 
     params = resolve_params(args.notebook, _pairs(args.p))
     out = Path(args.out) if args.out else RUNS_DIR / Path(args.notebook).stem / params_id(params)
@@ -65,10 +118,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if rec["status"] == "ok" else 1
 
 
+def _sweep_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--resume", action="store_true", help="skip runs that already finished ok in --out")
+    p.add_argument("--columns", help="result columns to show, comma-separated (default: all scalars)")
+    p.add_argument("--plot", metavar="METRIC", help="save a plot of METRIC against --plot-x")
+    p.add_argument("--plot-x", metavar="PARAM", help="the swept parameter on the plot's x axis")
+
+
+@command("sweep", "run a grid of parameters (-p lr 0.1,0.5 -p seed 0..9) in parallel", *RUN_OPTIONS, parallel,
+         _sweep_options)
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .runner import RUNS_DIR, expand_grid, flatten, sweep, table_text
+    from .grid import expand_grid
+    from .sweep import RUNS_DIR, sweep
+    from .tables import flatten, table_text
 
     raw = _pairs(args.p)
+    if args.plot and not args.plot_x:
+        raise LabError("--plot needs --plot-x PARAM, the swept parameter on the plot's x axis")
     grid = expand_grid(args.notebook, raw)
     if args.plot and args.plot_x not in raw:
         raise LabError(f"--plot-x {args.plot_x!r} is not a swept parameter; sweep it with -p {args.plot_x} a,b,c")
@@ -104,9 +170,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _run_all_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", nargs="?", default="notebooks")
+    p.add_argument("--compare", action="store_true",
+                   help="check each run's results against those stored in the notebook, within tolerances "
+                        "(exit 1 on a difference): does this stack reproduce the course's results?")
+
+
+@command("run-all", "execute every notebook of a folder with its defaults and summarize", _run_all_options, kernel,
+         timeout(600, "seconds before a notebook is stopped"))
 def cmd_run_all(args: argparse.Namespace) -> int:
     from ..results import read_results
-    from .runner import RESULT_ATOL, RESULT_RTOL, RUNS_DIR, compare_results, execute, table_text
+    from .compare import RESULT_ATOL, RESULT_RTOL, compare_results
+    from .sweep import RUNS_DIR, execute
+    from .tables import table_text
 
     notebooks = sorted(Path(args.folder).glob("*.ipynb"))
     if not notebooks:
@@ -131,6 +208,8 @@ def cmd_run_all(args: argparse.Namespace) -> int:
     return 1 if failed or differences else 0
 
 
+@command("refresh", "re-execute notebooks in place, top to bottom (to update stored outputs)",
+         lambda p: p.add_argument("notebooks", nargs="+"), kernel)
 def cmd_refresh(args: argparse.Namespace) -> int:
     from .refresh import refresh
 
@@ -140,6 +219,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("colab-sync", "rewrite the Colab badge and install cell from pyproject.toml",
+         lambda p: p.add_argument("notebooks", nargs="+"), check("only report notebooks that are out of date (exit 1)"))
 def cmd_colab_sync(args: argparse.Namespace) -> int:
     from .colab import sync
 
@@ -149,6 +230,10 @@ def cmd_colab_sync(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
+@command("editions", "regenerate the exercise notebooks from the solution notebooks",
+         check("only report editions that differ from the generator (exit 1)"),
+         lambda p: p.add_argument("--refresh", action="store_true",
+                                  help="re-execute every executed edition (the Korean solutions), changed or not"))
 def cmd_editions(args: argparse.Namespace) -> int:
     from .colab import find_pyproject
     from .editions import build
@@ -162,10 +247,33 @@ def cmd_editions(args: argparse.Namespace) -> int:
     return 1 if (args.check and changed) else 0
 
 
+def _grade_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("notebook", help="the exercise notebook the submissions answer (from exercises/)")
+    p.add_argument("submissions", nargs="+", help="submitted .ipynb files")
+    out("grades.csv", "the CSV to write (default: grades.csv; executed copies go to the folder of the same name)")(p)
+    params(p, "set a parameter for every run")
+    parallel(p)
+    timeout(300, "seconds before a submission is stopped")(p)
+    p.add_argument("--resume", action="store_true", help="skip submissions already graded in --out (rows that "
+                                                         "verify against this grader's key)")
+    limits = p.add_argument_group("sandbox limits (per submission)")
+    limits.add_argument("--memory", default="3G", help="address space of each process (default 3G)")
+    limits.add_argument("--processes", type=int, default=256, help="processes and threads (default 256)")
+    limits.add_argument("--file-size", default="256M", help="largest file it may write (default 256M)")
+    limits.add_argument("--scratch", default="512M", help="all files in its scratch folder (default 512M)")
+    limits.add_argument("--output-limit", default="20M", help="the executed copy; larger is kept without outputs "
+                                                             "(default 20M)")
+    p.add_argument("--no-sandbox", action="store_true", help="grade without the bubblewrap sandbox (student code "
+                                                             "runs with your rights; every row says so)")
+    kernel(p)
+
+
+@command("grade", "grade submitted exercise notebooks, one fresh kernel each, into a CSV", _grade_options)
 def cmd_grade(args: argparse.Namespace) -> int:
     from .grade import grade
-    from .runner import resolve_params, table_text
+    from .grid import resolve_params
     from .sandbox import Limits, available, parse_size
+    from .tables import table_text
 
     params = resolve_params(args.notebook, _pairs(args.p))
     missing = None if (args.no_sandbox or args.scheduler) else available()
@@ -190,6 +298,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+@command("site", "build the course web site from the notebooks' stored outputs (no execution)",
+         out("build/site", "output folder (default: build/site; pages in html/)"))
 def cmd_site(args: argparse.Namespace) -> int:
     from .colab import find_pyproject
     from .site import build
@@ -202,99 +312,20 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `lab` parser: one subcommand per @command below, each with the options it declared."""
     parser = argparse.ArgumentParser(prog="lab", description="Run the lab notebooks with validated parameters.")
     sub = parser.add_subparsers(dest="command", required=True)
-
-    def common(p: argparse.ArgumentParser, params: bool = True) -> None:
-        p.add_argument("notebook", help="path of the .ipynb")
-        if params:
-            p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter")
-            p.add_argument("--out", help="output folder (default: runs/<notebook>/...)")
-            p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
-            p.add_argument("--timeout", type=float, default=None, help="seconds before a run is stopped")
-
-    def parallel(p: argparse.ArgumentParser) -> None:
-        # sweep and grade share one executor (runner.run_many): here on threads, or on a Dask cluster
-        p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel runs (default: cores)")
-        p.add_argument("--quiet", action="store_true", help="no progress bar")
-        p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead of here")
-
-    p = sub.add_parser("params", help="list a notebook's parameters with types, defaults and help")
-    common(p, params=False)
-    p.set_defaults(func=cmd_params)
-
-    p = sub.add_parser("run", help="execute one notebook with parameters and print its results")
-    common(p)
-    p.set_defaults(func=cmd_run)
-
-    p = sub.add_parser("sweep", help="run a grid of parameters (-p lr 0.1,0.5 -p seed 0..9) in parallel")
-    common(p)
-    parallel(p)
-    p.add_argument("--resume", action="store_true", help="skip runs that already finished ok in --out")
-    p.add_argument("--columns", help="result columns to show, comma-separated (default: all scalars)")
-    p.add_argument("--plot", metavar="METRIC", help="save a plot of METRIC against --plot-x")
-    p.add_argument("--plot-x", metavar="PARAM", help="the swept parameter on the plot's x axis")
-    p.set_defaults(func=cmd_sweep)
-
-    p = sub.add_parser("run-all", help="execute every notebook of a folder with its defaults and summarize")
-    p.add_argument("folder", nargs="?", default="notebooks")
-    p.add_argument("--kernel", default="python3")
-    p.add_argument("--timeout", type=float, default=600)
-    p.add_argument("--compare", action="store_true",
-                   help="check each run's results against those stored in the notebook, within tolerances "
-                        "(exit 1 on a difference): does this stack reproduce the course's results?")
-    p.set_defaults(func=cmd_run_all)
-
-    p = sub.add_parser("refresh", help="re-execute notebooks in place, top to bottom (to update stored outputs)")
-    p.add_argument("notebooks", nargs="+")
-    p.add_argument("--kernel", default="python3")
-    p.set_defaults(func=cmd_refresh)
-
-    p = sub.add_parser("colab-sync", help="rewrite the Colab badge and install cell from pyproject.toml")
-    p.add_argument("notebooks", nargs="+")
-    p.add_argument("--check", action="store_true", help="only report notebooks that are out of date (exit 1)")
-    p.set_defaults(func=cmd_colab_sync)
-
-    p = sub.add_parser("editions", help="regenerate the exercise notebooks from the solution notebooks")
-    p.add_argument("--check", action="store_true", help="only report editions that differ from the generator (exit 1)")
-    p.add_argument("--refresh", action="store_true",
-                   help="re-execute every executed edition (the Korean solutions), changed or not")
-    p.set_defaults(func=cmd_editions)
-
-    p = sub.add_parser("grade", help="grade submitted exercise notebooks, one fresh kernel each, into a CSV")
-    p.add_argument("notebook", help="the exercise notebook the submissions answer (from exercises/)")
-    p.add_argument("submissions", nargs="+", help="submitted .ipynb files")
-    p.add_argument("--out", default="grades.csv", help="the CSV to write (default: grades.csv; executed copies "
-                                                      "go to the folder of the same name)")
-    p.add_argument("-p", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set a parameter for every run")
-    parallel(p)
-    p.add_argument("--timeout", type=float, default=300, help="seconds before a submission is stopped (default 300)")
-    p.add_argument("--resume", action="store_true", help="skip submissions already graded in --out (rows that "
-                                                         "verify against this grader's key)")
-    limits = p.add_argument_group("sandbox limits (per submission)")
-    limits.add_argument("--memory", default="3G", help="address space of each process (default 3G)")
-    limits.add_argument("--processes", type=int, default=256, help="processes and threads (default 256)")
-    limits.add_argument("--file-size", default="256M", help="largest file it may write (default 256M)")
-    limits.add_argument("--scratch", default="512M", help="all files in its scratch folder (default 512M)")
-    limits.add_argument("--output-limit", default="20M", help="the executed copy; larger is kept without outputs "
-                                                             "(default 20M)")
-    p.add_argument("--no-sandbox", action="store_true", help="grade without the bubblewrap sandbox (student code "
-                                                             "runs with your rights; every row says so)")
-    p.add_argument("--kernel", default="python3", help="kernel name (default: python3)")
-    p.set_defaults(func=cmd_grade)
-
-    p = sub.add_parser("site", help="build the course web site from the notebooks' stored outputs (no execution)")
-    p.add_argument("--out", default="build/site", help="output folder (default: build/site; pages in html/)")
-    p.set_defaults(func=cmd_site)
+    for name, help_text, options, handler in COMMANDS:
+        p = sub.add_parser(name, help=help_text)
+        for add in options:
+            add(p)
+        p.set_defaults(func=handler)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `lab` command."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if getattr(args, "plot", None) and not args.plot_x:
-        parser.error("--plot needs --plot-x PARAM")
+    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except LabError as e:

@@ -28,7 +28,6 @@ try:
 except Exception as error:
     info["kernels_error"] = repr(error)
 """
-_run_probe = eval("lambda source: (lambda ns: (exec(source, ns), ns['info'])[1])({})")  # pickled by value
 
 
 def connect(address: str):
@@ -46,8 +45,15 @@ def connect(address: str):
 
 def preflight(client: Any, kernel: str) -> int:
     """The number of workers; LabError naming the first worker that cannot run the notebooks."""
+
+    def probe(source: str) -> dict:
+        # Nested, so cloudpickle sends it by value: a worker without lab_utils can still run it and say so.
+        namespace: dict = {}
+        exec(source, namespace)
+        return namespace["info"]
+
     try:
-        infos = client.run(_run_probe, PROBE)
+        infos = client.run(probe, PROBE)
     except Exception as e:  # a worker that cannot even run the probe
         raise LabError(f"a Dask worker failed the check: {type(e).__name__}: {e}") from None
     if not infos:
@@ -70,7 +76,7 @@ def run_on_cluster(
     jobs: Sequence[tuple], kernel: str, address: str, fn: Callable[..., Any], failed: Callable[[str], Any],
 ) -> Iterator[tuple[int, Any]]:
     """(job index, fn(*job)) for each job, run on the cluster's workers, as they finish; failed(why) for a job the
-    cluster could not run (see runner.run_many)."""
+    cluster could not run (see dispatch.run_many)."""
     from distributed import as_completed
 
     client = connect(address)

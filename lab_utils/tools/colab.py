@@ -7,10 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import LabError
-from ..nbfile import atomic_write, dump_notebook, load_notebook, source_text
+from ..nbfile import BADGE_TAG, INSTALL_TAG, atomic_write, dump_notebook, load_notebook, source_text, tagged
 
-BADGE_TAG = "colab-badge"
-INSTALL_TAG = "colab-install"
 SOURCE_ENV = "LAB_UTILS_SOURCE"  # a pip source (path, wheel, URL) that replaces the repository, e.g. for offline tests
 
 INSTALL_TEMPLATE = '''\
@@ -62,12 +60,20 @@ def find_pyproject(start: Path) -> Path:
 
 def repository(pyproject: Path) -> tuple[str, str]:
     """(owner/name, branch) from [project.urls] Repository and [tool.lab-utils] colab-branch."""
-    text = pyproject.read_text(encoding="utf-8")
-    url = re.search(r'^Repository\s*=\s*"https://github\.com/([^/"\s]+/[^/"\s]+?)/?"', text, re.M)
-    branch = re.search(r'^colab-branch\s*=\s*"([^"\s]+)"', text, re.M)
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: the same parser, from PyPI (the test extra installs it)
+        import tomli as tomllib
+    try:
+        config = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise LabError(f"{pyproject} is not valid TOML ({e}); fix it") from None
+    url = re.fullmatch(r"https://github\.com/([^/\s]+/[^/\s]+?)/?",
+                       str(config.get("project", {}).get("urls", {}).get("Repository", "")))
     if not url:
         raise LabError(f"{pyproject}: set [project.urls] Repository = \"https://github.com/OWNER/NAME\"")
-    return url.group(1), branch.group(1) if branch else "main"
+    branch = config.get("tool", {}).get("lab-utils", {}).get("colab-branch", "main")
+    return url.group(1), str(branch)
 
 
 def expected_cells(notebook: Path) -> tuple[str, str]:
@@ -79,17 +85,13 @@ def expected_cells(notebook: Path) -> tuple[str, str]:
             INSTALL_TEMPLATE.format(env=SOURCE_ENV, repo=repo, branch=branch))
 
 
-def _tagged(nb: dict, tag: str) -> dict | None:
-    return next((c for c in nb["cells"] if tag in c.get("metadata", {}).get("tags", [])), None)
-
-
 def sync(notebooks: Iterable[str | Path], check: bool = False) -> list[Path]:
     """Rewrite each notebook's badge and install cell from pyproject.toml; return those that differed."""
     changed = []
     for path in map(Path, notebooks):
         nb = load_notebook(path)
         badge, install = expected_cells(path)
-        badge_cell, install_cell = _tagged(nb, BADGE_TAG), _tagged(nb, INSTALL_TAG)
+        badge_cell, install_cell = tagged(nb, BADGE_TAG), tagged(nb, INSTALL_TAG)
         if badge_cell and install_cell and source_text(badge_cell) == badge and source_text(install_cell) == install:
             continue
         changed.append(path)

@@ -28,16 +28,23 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
-from ..nbfile import atomic_write, dump_notebook, load_notebook, source_text
+from ..nbfile import (
+    BADGE_TAG,
+    EXERCISE_TAG,
+    INSTALL_TAG,
+    SOLUTION_ONLY_TAG,
+    atomic_write,
+    dump_notebook,
+    load_notebook,
+    source_text,
+    tags,
+)
 from . import catalogs
-from .colab import BADGE_TAG, expected_cells
+from .colab import expected_cells
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
 STUB_MARK = "# YOUR CODE HERE"
-SOLUTION_ONLY = "solution-only"
-EXERCISE_TAG = "exercise"  # set by the generator on each cell that holds an exercise (the grader reads it)
-SCORE_TAG = "score-table"  # the source's cell that shows the score table (the grader reads its output)
 SOURCE_DIR, EXERCISE_DIR, I18N_DIR = "notebooks", "exercises", "i18n"
 LAB_IMPORT = re.compile(r"^import lab_utils as lab\b.*$", re.M)
 LANGUAGE_LINE = 'lab.language("{lang}")  # 메시지, 그림, 위젯을 한국어로'
@@ -143,21 +150,21 @@ def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str, intro
     nb = copy.deepcopy(nb)
     cells = []
     for index, cell in enumerate(nb["cells"]):
-        tags = cell.get("metadata", {}).get("tags", [])
-        if SOLUTION_ONLY in tags:
+        cell_tags = tags(cell)
+        if SOLUTION_ONLY_TAG in cell_tags:
             continue
         if cell["cell_type"] == "code":
             code = source_text(cell)
             if has_regions(code):
                 cell["source"] = blank_solutions(code, f"{solution_name} cell {index} ({cell.get('id')})")
-                cell["metadata"]["tags"] = [*tags, EXERCISE_TAG]
+                cell["metadata"]["tags"] = [*cell_tags, EXERCISE_TAG]
             cell["outputs"], cell["execution_count"] = [], None
             cell["metadata"].pop("execution", None)
-        if BADGE_TAG in tags:
+        if BADGE_TAG in cell_tags:
             cell["source"] = expected_cells(target)[0]
         cells.append(cell)
     title = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and BADGE_TAG not in
-                 c.get("metadata", {}).get("tags", []))
+                 tags(c))
     solution_path = solution_path or f"{SOURCE_DIR}/{solution_name}"
     cells.insert(title + 1, {"cell_type": "markdown", "id": INTRO_ID, "metadata": {},
                              "source": intro.format(solution=solution_path)})
@@ -176,7 +183,7 @@ def _translate(nb: dict[str, Any], cells: dict[str, str], strings: dict[str, str
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown" and cell.get("id") in cells:
             cell["source"] = cells[cell["id"]]
-        elif cell["cell_type"] == "code" and catalogs.INSTALL_TAG not in cell.get("metadata", {}).get("tags", []):
+        elif cell["cell_type"] == "code" and INSTALL_TAG not in tags(cell):
             cell["source"] = catalogs.translate_code(source_text(cell), strings)
             alt = cells.get(f"{cell.get('id')}{catalogs.ALT_SUFFIX}")
             if alt and cell["metadata"].get("mystnb", {}).get("image", {}).get("alt"):
@@ -189,7 +196,8 @@ def _add_language_line(nb: dict[str, Any], lang: str, where: str) -> None:
             code = source_text(cell)
             found = LAB_IMPORT.search(code)
             if found:
-                cell["source"] = code[:found.end()] + "\n" + LANGUAGE_LINE.format(lang=lang) + code[found.end():]
+                # After a blank line, as isort (ruff's I001) wants the statement after an import block.
+                cell["source"] = code[:found.end()] + "\n\n" + LANGUAGE_LINE.format(lang=lang) + code[found.end():]
                 return
     raise LabError(f"{where}: no cell imports lab_utils (import lab_utils as lab)")
 
@@ -223,7 +231,7 @@ def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
     else:
         nb = copy.deepcopy(nb)
         for cell in nb["cells"]:
-            if BADGE_TAG in cell.get("metadata", {}).get("tags", []):
+            if BADGE_TAG in tags(cell):
                 cell["source"] = expected_cells(edition.target)[0]
         nb["metadata"]["lab_utils"] = {"edition": "solution", "source": f"{SOURCE_DIR}/{name}"}
     _translate(nb, cells, strings)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import LabError
 from ..nbfile import atomic_write, dump_notebook
-from .runner import without_kernel_notice
+from .execution import KERNEL, without_kernel_notice
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -27,7 +27,7 @@ def coalesce_streams(outputs: list) -> list:
     return merged
 
 
-def refresh(path: str | Path, kernel: str = "python3") -> float:
+def refresh(path: str | Path, kernel: str = KERNEL) -> float:
     """Execute the notebook in a fresh kernel and store its outputs; the file changes only on success."""
     import nbformat
     from nbclient import NotebookClient

@@ -185,7 +185,7 @@ def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: 
     Returns plain data: code, log (its tail), seconds, executed (text or ''), records (text or ''), notes (why a
     run stopped early or was cut). Nothing of the run is left once this returns: its processes are dead (PID
     namespace) and its scratch folder is removed."""
-    from .runner import KERNEL_START_FAILED, without_kernel_notice
+    from .execution import KERNEL_START_FAILED, without_kernel_notice
 
     missing = _available() if sandbox else None
     if missing:  # e.g. a Dask worker without bubblewrap: the row says so, nothing runs unsandboxed

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from ..errors import LabError
-from ..nbfile import dump_notebook, load_notebook, source_text
-from .colab import BADGE_TAG, INSTALL_TAG, find_pyproject, repository
+from ..nbfile import BADGE_TAG, INSTALL_TAG, REMOVE_TAG, dump_notebook, load_notebook, source_text, tags
+from .colab import find_pyproject, repository
 
 COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 TWIN_LINK = re.compile(r" · \[(?:한국어|English)\]\([^)]*\.ipynb\)")
@@ -52,7 +52,7 @@ def check_outputs(root: Path) -> list[Path]:
 
 def _title(nb: dict) -> str:
     for cell in nb["cells"]:
-        if cell["cell_type"] == "markdown" and BADGE_TAG not in cell.get("metadata", {}).get("tags", []):
+        if cell["cell_type"] == "markdown" and BADGE_TAG not in tags(cell):
             for line in source_text(cell).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
@@ -84,13 +84,13 @@ def for_the_web(nb: dict, folder: str) -> dict:
     (the page is for reading; the badge opens the notebook in Colab), each figure's alt text from its output."""
     up = "../" * (folder.count("/") + 1)
     for cell in nb["cells"]:
-        tags = cell.get("metadata", {}).get("tags", [])
-        if BADGE_TAG in tags:
+        cell_tags = tags(cell)
+        if BADGE_TAG in cell_tags:
             # The twin-language link points at a notebook file; on the site the header's switch links the twin page.
             badge = TWIN_LINK.sub("", source_text(cell))
             cell["source"] = badge.replace(COLAB_BADGE_IMAGE, f"{up}_static/colab-badge.svg")
-        if INSTALL_TAG in tags:
-            cell["metadata"]["tags"] = [*tags, "remove-cell"]
+        if INSTALL_TAG in cell_tags:
+            cell["metadata"]["tags"] = [*cell_tags, REMOVE_TAG]
         # myst-nb takes an image's alt text from the cell's metadata only: the plot helpers leave it in the output's.
         alts = list(dict.fromkeys(out.get("metadata", {}).get("image/png", {}).get("alt") for out in
                                   cell.get("outputs", []) if "image/png" in out.get("data", {})))

@@ -1,0 +1,96 @@
+"""Executing one notebook: papermill in its own process group, killed at a timeout, retried when its kernel never
+started; the one line that says why a run failed. Shared by run, sweep, refresh, grade and the cluster's workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+KERNEL = "python3"
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # papermill and its kernel
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_papermill(
+    src: Path, out: Path, params: Mapping[str, Any], kernel: str = KERNEL, timeout: float | None = None,
+) -> tuple[int, str, float]:
+    """Execute `src` into `out` with papermill in its own process group, killed at `timeout`.
+
+    Returns (exit code, papermill's log, seconds); a timed-out run's log starts with 'timed out after'.
+    `out` is complete once this returns, also when a cell failed. Shared by run, sweep and grade."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.parent / f".{out.stem}.partial.ipynb"
+    cmd = [sys.executable, "-m", "papermill", str(src), str(partial), "-k", kernel, "--cwd", str(out.parent),
+           "--no-progress-bar", "--log-level", "ERROR", "-y", json.dumps(dict(params))]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        log, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        log, _ = proc.communicate()
+        log = f"timed out after {timeout:g} s\n" + (log or "")
+    except BaseException:
+        _kill_group(proc)
+        raise
+    if partial.exists():
+        os.replace(partial, out)
+    return proc.returncode, without_kernel_notice(log or ""), round(time.perf_counter() - start, 2)
+
+
+# ipykernel 7 logs this at every start of a kernel on local TCP (how Jupyter starts kernels on one machine); it says
+# nothing about the notebook. Only lines with this text are dropped: every other kernel message stays.
+KERNEL_TCP_NOTICE = "Kernel is running over TCP without encryption."
+
+
+def without_kernel_notice(log: str) -> str:
+    """A kernel's log without ipykernel's start-up notice about TCP transport."""
+    return "".join(line for line in log.splitlines(keepends=True) if KERNEL_TCP_NOTICE not in line)
+
+
+# A kernel that never came up (e.g. kernels starting at once on one host racing for ports) is worth a retry.
+KERNEL_START_FAILED = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def run_source(source: str, params: Mapping[str, Any], kernel: str = KERNEL, timeout: float | None = None,
+               ) -> tuple[int, str, float, str]:
+    """Execute a notebook given as text in a private folder; return (exit code, log, seconds, executed text).
+
+    This is what a Dask worker runs: nothing is read from or written to a shared filesystem."""
+    with tempfile.TemporaryDirectory(prefix="lab-run-") as tmp:
+        src, out = Path(tmp) / "source.ipynb", Path(tmp) / "run" / "executed.ipynb"
+        src.write_text(source, encoding="utf-8")
+        for _attempt in range(3):
+            code, log, seconds = run_papermill(src, out, params, kernel, timeout)
+            if not any(sign in log for sign in KERNEL_START_FAILED):
+                break
+        return code, log, seconds, out.read_text(encoding="utf-8") if out.is_file() else ""
+
+
+# Terminal colour codes: some tracebacks colour the error line.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def reason(log: str) -> str:
+    """The one line that says why a papermill run failed (without terminal colour codes)."""
+    lines = [ln.strip() for ln in _ANSI.sub("", log or "").splitlines() if ln.strip()]
+    if lines and lines[0].startswith("timed out"):
+        return lines[0]
+    for ln in reversed(lines):
+        if "Error" in ln.split(":")[0] or ln.startswith(("Exception", "KeyboardInterrupt")):
+            return ln[:300]
+    return (lines[-1][:300] if lines else "papermill exited with an error")

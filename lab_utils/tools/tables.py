@@ -1,0 +1,55 @@
+"""Run records as table rows, and those rows as aligned text or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .grid import params_id
+
+
+def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
+    """One table row: params, status, seconds, scalar results, error."""
+    row = {"run": params_id(record["params"]), **record["params"], "status": record["status"],
+           "seconds": record["seconds"]}
+    for k, v in record.get("results", {}).items():
+        if k not in row:
+            row[k] = json.dumps(v) if isinstance(v, (list, dict)) else v
+    row["error"] = record.get("error", "")
+    return row
+
+
+def table_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """A plain aligned text table."""
+    if not rows:
+        return "(no runs)"
+    columns = list(columns or _columns(rows))
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return f"{v:.4g}"
+        return "" if v is None else str(v)
+    body = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(b[i]) for b in body)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(b, widths)) for b in body]
+    return "\n".join(lines)
+
+
+def _columns(rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    cols: list[str] = []
+    for r in rows:
+        cols += [k for k in r if k not in cols]
+    # the error column last, so the table stays readable
+    return [c for c in cols if c != "error"] + (["error"] if "error" in cols else [])
+
+
+def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Rows as CSV text."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=_columns(rows), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
