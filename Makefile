@@ -57,7 +57,8 @@ test-here:
 # executed in Korean, are checked here: their numbers are the English ones, their text is their own. CI runs it
 # after make test.
 test-portable: venv
-	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -n 2 --dist loadgroup $(NBVAL) notebooks ko/notebooks
+	@# One notebook, one kernel, one worker: loadfile (tests/conftest.py, which sets up loadgroup, is not loaded here).
+	ATEN_CPU_CAPABILITY=default $(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) notebooks ko/notebooks
 
 # The suite on a stack other than the pins (CI: the newest releases, the declared minimums), in an environment that
 # is already set up: everything but nbval's exact outputs, then every notebook run with papermill and its results
