@@ -67,6 +67,7 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (item.get_closest_marker("slow") is None, not item.path.name.endswith(SHARED)))
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: without it (-p no:xdist) there is nothing to schedule
 def pytest_xdist_make_scheduler(config, log):
     """pytest-xdist's loadgroup, with its groups read from the node ids' files. Its own way (a suffix it writes into
     each node id) no longer takes effect with pytest 9.2 (pytest-dev/pytest-xdist#1386, fix pending in #1388): the
