@@ -3,28 +3,27 @@
 The lesson's own code (models, losses, training loops) lives in the notebooks; this package holds what
 would distract from it: data, seeding and device, plots, result reports, parameter checks, batched
 training for the reliability study, and the runners behind the `lab` command.
+
+The public names and the module each comes from are listed once, in __init__.pyi (which editors read); they are
+loaded on first use, so `lab params` or a notebook's first cell does not pay for importing torch and matplotlib
+before it needs them.
 """
 
+import ast as _ast
 from importlib import import_module
+from pathlib import Path as _Path
 
 __version__ = "0.1.0"
 
-# Public name -> module. Loaded on first use, so `lab params` or a notebook's first cell does not pay for
-# importing torch and matplotlib before it needs them.
-_EXPORTS = {
-    "BatchResult": "batched", "init_params": "batched", "train_batched": "batched",
-    "check_choice": "checks", "check_history": "checks", "check_positive": "checks", "check_tensor": "checks",
-    "GATES": "data", "gate_data": "data", "linear_data": "data",
-    "LabError": "errors", "ParameterError": "errors",
-    "language": "i18n",
-    "check_params": "params", "read_parameters": "params",
-    "activation_figure": "plots", "decision_boundary_figure": "plots", "evolution_figure": "plots",
-    "fit_figure": "plots", "snapshots_figure": "plots",
-    "hidden_space_figure": "plots", "loss_figure": "plots", "loss_surface_figure": "plots", "rate_figure": "plots",
-    "playground": "interactive",
-    "describe_device": "repro", "get_device": "repro", "make_deterministic": "repro", "seed_everything": "repro",
-    "read_results": "results", "report": "results",
-}
+
+def _public_names() -> dict[str, str]:
+    """{public name: module} from the stub's `from .module import name as name` lines."""
+    tree = _ast.parse(_Path(__file__).with_suffix(".pyi").read_text(encoding="utf-8"))
+    return {alias.asname or alias.name: node.module for node in tree.body if isinstance(node, _ast.ImportFrom)
+            for alias in node.names}
+
+
+_EXPORTS = _public_names()
 __all__ = sorted(_EXPORTS)
 
 

@@ -44,7 +44,7 @@ COLAB_PARAMS = {
 def _sources_hash() -> str:
     h = hashlib.sha256()
     for path in sorted([ROOT / "pyproject.toml", *(ROOT / "lab_utils").rglob("*.py"),
-                        *(ROOT / "lab_utils").rglob("*.po")]):
+                        *(ROOT / "lab_utils").rglob("*.po"), *(ROOT / "lab_utils").rglob("*.pyi")]):
         h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return h.hexdigest()[:12]
 

@@ -79,3 +79,17 @@ def test_import_is_lazy_and_quiet(capsys):
     assert set(lab.__all__) <= set(dir(lab))
     with pytest.raises(AttributeError):
         lab.no_such_name  # noqa: B018
+
+
+def test_the_public_api_is_the_stub_and_every_name_lives_where_it_says():
+    """lab_utils/__init__.pyi lists the public names with their modules (editors read it); each one resolves there."""
+    import ast
+    import importlib
+
+    from .conftest import ROOT
+
+    stub = ast.parse((ROOT / "lab_utils" / "__init__.pyi").read_text())
+    listed = {a.asname: n.module for n in stub.body if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert sorted(listed) == lab.__all__ and len(listed) > 25
+    for name, module in listed.items():
+        assert getattr(lab, name) is getattr(importlib.import_module(f"lab_utils.{module}"), name), name
