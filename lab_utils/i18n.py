@@ -30,9 +30,9 @@ def language(code: str | None = None) -> str:
     return _settings["language"]
 
 
-def catalog_path(code: str) -> Path:
-    """Where the runtime catalog of a language lives."""
-    return LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(code: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    """Where the runtime catalog of a language lives (in this package, or in the package folder `locale_dir`)."""
+    return locale_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 @functools.cache

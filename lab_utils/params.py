@@ -43,12 +43,13 @@ def unknown_name_error(name: str, valid: Iterable[str]) -> ParameterError:
                              suggestion=_closest(name, valid), names=", ".join(valid)))
 
 
-EXAMPLES = {int: "10", float: "0.1", bool: "true", str: "text"}
+EXAMPLES: dict[type, Any] = {int: 10, float: 0.1, bool: True, str: "text"}  # a valid value of each type
 
 
-def flag_fix(name: str, example: str) -> str:
+def flag_fix(name: str, example: Any) -> str:
     """The fix for a value passed on the command line (lab run, papermill): the -p flag to give instead."""
-    return tr("e.g. -p {name} {example}", name=name, example=example)
+    shown = str(example).lower() if isinstance(example, bool) else str(example)
+    return tr("e.g. -p {name} {example}", name=name, example=shown)
 
 
 def _type_error(name: str, kind: type, value: Any, fix: str | None = None) -> ParameterError:
@@ -171,9 +172,9 @@ def _parameters_source(namespace: Mapping[str, Any]) -> str | None:
     return None
 
 
-def cell_fix(namespace: Mapping[str, Any], name: str, kind: type, example: str) -> str:
+def cell_fix(namespace: Mapping[str, Any], name: str, kind: type, example: Any) -> str:
     """The fix for a value set in the notebook: which line of the parameters cell to change, and to what."""
-    fixed = f"{name}: {kind.__name__} = {example}"
+    fixed = f"{name}: {kind.__name__} = {example!r}"
     source = _parameters_source(namespace)
     for number, line in enumerate((source or "").splitlines(), 1):
         if line.split(":", 1)[0].strip() == name:
@@ -206,12 +207,9 @@ def check_params(
 
         def fix(example: Any, name: str = name, kind: type = kind) -> str:
             # A value papermill passed is fixed where it was passed (-p); one the notebook set, in its cell.
-            if name in passed:
-                return flag_fix(name, str(example))
-            return cell_fix(namespace, name, kind, repr(example) if kind is str else str(example))
+            return flag_fix(name, example) if name in passed else cell_fix(namespace, name, kind, example)
 
-        example = {int: 10, float: 0.1, bool: True, str: "text"}[kind] if kind in TYPES.values() else None
-        value = check_value(Param(name, kind, None), namespace[name], fix(example))
+        value = check_value(Param(name, kind, None), namespace[name], fix(EXAMPLES.get(kind)))
         if name in positive and not value > 0:
             raise ParameterError(tr("parameter {name!r} must be > 0, got {value!r}; {fix}", name=name, value=value,
                                     fix=fix(kind(1))))

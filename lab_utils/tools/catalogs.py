@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
-from ..i18n import DOMAIN, LANGUAGES
+from ..i18n import LANGUAGES, LOCALE_DIR, catalog_path
 from ..nbfile import BADGE_TAG, INSTALL_TAG, atomic_write, load_notebook, source_text, tags
 
 CODE_CONTEXT = "python-string"
@@ -198,8 +198,7 @@ def catalogs(root: Path, lang: str, intro: str) -> list[Catalog]:
     out.append(Catalog(folder / "common.po", (Text("exercise-intro", intro, "lab_utils/tools/editions.py",
                                                    _brace_flags(intro)),)))
     if (root / "lab_utils").is_dir():
-        out.append(Catalog(root / "lab_utils" / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po",
-                           tuple(runtime_texts(root))))
+        out.append(Catalog(catalog_path(lang, root / "lab_utils" / LOCALE_DIR.name), tuple(runtime_texts(root))))
     return out
 
 
@@ -232,6 +231,7 @@ def merge(po, texts: tuple[Text, ...]) -> None:
     live = [e for e in po if not e.obsolete]
     by_key = {(e.msgctxt, e.msgid): e for e in live}
     by_context = {e.msgctxt: e for e in live if e.msgctxt not in (None, CODE_CONTEXT)}
+    current = {(t.context, t.msgid) for t in texts}
     used, entries = set(), []
     for text in texts:
         entry = by_key.get((text.context, text.msgid))
@@ -239,7 +239,7 @@ def merge(po, texts: tuple[Text, ...]) -> None:
             entry = by_context[text.context]  # the same cell, its English changed
         if entry is None:  # the closest unused old text of the same kind, as msgmerge's fuzzy matching does
             pool = {e.msgid: e for e in live if e.msgctxt == text.context and id(e) not in used
-                    and (e.msgctxt, e.msgid) not in {(t.context, t.msgid) for t in texts}}
+                    and (e.msgctxt, e.msgid) not in current}
             close = difflib.get_close_matches(text.msgid, list(pool), n=1, cutoff=0.8)
             entry = pool[close[0]] if close else None
         if entry is None:
@@ -311,10 +311,8 @@ def update(root: Path, intro: str, write: bool = True, changed: list[Path] | Non
     return out
 
 
-def table(path: Path, context: str | None = None) -> dict[str, str]:
-    """{msgid: msgstr} of a catalog's usable entries (of one context), or {msgctxt: msgstr} for cells."""
-    po = read(path)
-    usable = [e for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags and not mismatch(e)]
-    if context == "cells":
-        return {e.msgctxt: e.msgstr for e in usable if e.msgctxt not in (None, CODE_CONTEXT)}
-    return {e.msgid: e.msgstr for e in usable if e.msgctxt == context}
+def table(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """A notebook catalog's usable entries: ({msgctxt: msgstr} of its cells, {msgid: msgstr} of its code strings)."""
+    usable = [e for e in read(path) if e.msgstr and not e.obsolete and "fuzzy" not in e.flags and not mismatch(e)]
+    return ({e.msgctxt: e.msgstr for e in usable if e.msgctxt not in (None, CODE_CONTEXT)},
+            {e.msgid: e.msgstr for e in usable if e.msgctxt == CODE_CONTEXT})

@@ -173,7 +173,7 @@ def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str, intro
     return nb
 
 
-def translation_problems(root: Path, lang: str = "ko", write: bool = False) -> list[str]:
+def translation_problems(root: Path, write: bool = False) -> list[str]:
     """What the catalogs still need, one line each: untranslated, fuzzy (the English changed) or mismatched
     entries. With write, the catalogs are first merged with the current English (msgmerge's rules)."""
     return catalogs.update(root, EXERCISE_INTRO, write=write)
@@ -224,9 +224,9 @@ def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
         return exercise_edition(nb, edition.target, name)
     folder = root / I18N_DIR / edition.language
     po = folder / f"{edition.source.stem}.po"
-    cells, strings = catalogs.table(po, "cells"), catalogs.table(po, catalogs.CODE_CONTEXT)
+    cells, strings = catalogs.table(po)
     if edition.kind == "exercise":
-        intro = catalogs.table(folder / "common.po", "cells")[INTRO_ID]
+        intro = catalogs.table(folder / "common.po")[0][INTRO_ID]
         nb = exercise_edition(nb, edition.target, name, intro, f"{edition.language}/{SOURCE_DIR}/{name}")
     else:
         nb = copy.deepcopy(nb)
