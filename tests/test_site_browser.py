@@ -82,6 +82,17 @@ def pages(html: Path) -> list[str]:
     return site_pages(html)
 
 
+def _open(browser, url: str) -> None:
+    """Load url and wait until its document is complete: get() can return while a navigation is still replacing
+    the previous document (seen once in CI as document.body == null right after get)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(url)
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script(
+        "return document.readyState === 'complete' && document.body !== null && location.href.split('#')[0] === arguments[0]",
+        url))
+
+
 def _mode(browser, mode: str) -> None:
     # pydata-sphinx-theme's colours (and the code's pygments style) follow <html data-theme>. Its colour
     # transitions are switched off first: axe must see the final colours, not a frame halfway through a fade.
@@ -90,7 +101,7 @@ def _mode(browser, mode: str) -> None:
         "s.id = 'no-transitions'; s.textContent = '*, *::before, *::after { transition: none !important; }';"
         "document.head.appendChild(s); }"
         "document.documentElement.dataset.theme = arguments[0]; document.documentElement.dataset.mode = arguments[0];"
-        "void document.body.offsetHeight;", mode)
+        "void document.documentElement.offsetHeight;", mode)
 
 
 def _size(browser, width: int, height: int) -> None:
@@ -133,7 +144,7 @@ def test_every_page_in_the_browser(site, browser):
         old.unlink()
     checked_links: set[str] = set()
     for page in pages(html):
-        browser.get(base + page)
+        _open(browser, base + page)
         browser.execute_async_script(
             "const done = arguments[arguments.length - 1];"
             "if (window.MathJax && MathJax.startup) { MathJax.startup.promise.then(() => done(1)); } else { done(0); }")
@@ -169,7 +180,7 @@ def test_every_page_in_the_browser(site, browser):
 def test_every_page_declares_its_language_and_every_figure_says_what_it_shows(site, browser):
     html, base, _ = site
     for page in pages(html):
-        browser.get(base + page)
+        _open(browser, base + page)
         korean = page.startswith("ko/")
         assert browser.execute_script("return document.documentElement.lang") == ("ko" if korean else "en"), page
         figures = browser.execute_script(
@@ -192,7 +203,7 @@ def test_no_accessibility_violations_in_light_dark_and_on_a_phone(site, browser)
     for width, height, label in ((1280, 1600, "desktop"), (*PHONE, "phone")):
         _size(browser, width, height)
         for page in pages(html):
-            browser.get(base + page)
+            _open(browser, base + page)
             for mode in ("light", "dark"):
                 _mode(browser, mode)
                 if label == "desktop" or mode == "light":
@@ -215,7 +226,7 @@ def test_offline_search_finds_the_lesson(site, browser, page, query, hit):
     from selenium.webdriver.support.ui import WebDriverWait
 
     _, base, _ = site
-    browser.get(f"{base}{page}?q={urllib.parse.quote(query)}")
+    _open(browser, f"{base}{page}?q={urllib.parse.quote(query)}")
     links = WebDriverWait(browser, 30).until(lambda b: b.execute_script(
         "const l = Array.from(document.querySelectorAll('#search-results li a')).map(a => a.href);"
         "return l.length ? l : null;"))
