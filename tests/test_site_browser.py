@@ -89,7 +89,8 @@ def _open(browser, url: str) -> None:
 
     browser.get(url)
     WebDriverWait(browser, 30).until(lambda b: b.execute_script(
-        "return document.readyState === 'complete' && document.body !== null && location.href.split('#')[0] === arguments[0]",
+        "return document.readyState === 'complete' && document.body !== null"
+        " && location.href.split('#')[0] === arguments[0]",
         url))
 
 
