@@ -33,7 +33,8 @@ def run_twice(path, workdir, **params) -> tuple[list[str], dict, str]:
     nb = load_notebook_node(str(path))
     if params:
         nb = parameterize_notebook(nb, params)
-    client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(workdir)}})
+    client = NotebookClient(nb, kernel_name="python3", timeout=600, resources={"metadata": {"path": str(workdir)}},
+                            shutdown_kernel="immediate")
     code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     with client.setup_kernel():
         for i, cell in code:

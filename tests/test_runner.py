@@ -37,12 +37,13 @@ def test_params_lists_types_defaults_and_help(tiny):
 
 def test_run_writes_a_copy_and_prints_results(tiny):
     before = digest(tiny)
-    out = lab("run", tiny, "-p", "x", "2.5", "-p", "n", "4", cwd=tiny.parent)
+    # 1e-5: a float that JSON writes with an exponent, which papermill's `-y` (YAML 1.1) would read as a string
+    out = lab("run", tiny, "-p", "x", "1e-5", "-p", "n", "4", cwd=tiny.parent)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "total     : 10.0" in out.stdout and "converged : true" in out.stdout
-    run_dir = tiny.parent / "runs" / "tiny" / params_id({"x": 2.5, "n": 4})
+    assert "total     : 4e-05" in out.stdout and "converged : false" in out.stdout
+    run_dir = tiny.parent / "runs" / "tiny" / params_id({"x": 1e-5, "n": 4})
     record = json.loads((run_dir / "run.json").read_text())
-    assert record["status"] == "ok" and record["results"] == {"total": 10.0, "converged": True, "mode": "ok"}
+    assert record["status"] == "ok" and record["results"] == {"total": 4e-05, "converged": False, "mode": "ok"}
     assert (run_dir / "tiny.ipynb").is_file()
     assert digest(tiny) == before  # the source notebook is never modified
     assert not list(run_dir.glob(".*partial*"))
@@ -177,3 +178,20 @@ def test_kernel_tcp_notice_is_dropped_and_real_errors_stay():
     assert without_kernel_notice(log) == "Traceback (most recent call last):\nRuntimeError: asked to fail\n"
     assert reason(without_kernel_notice(log.splitlines(keepends=True)[0])) == "papermill exited with an error"
     assert reason("\x1b[0;31mValueError\x1b[0m: lr must be > 0\n") == "ValueError: lr must be > 0"
+
+
+def test_the_run_command_keeps_parameter_types_and_stops_the_kernel_at_once(monkeypatch, tmp_path):
+    import papermill
+
+    from lab_utils.tools.execution import command, main
+
+    calls = []
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *args, **kw: calls.append((args, kw)))
+    params = {"lr": 1e-5, "epochs": 10, "gate": "1", "flag": True, "none": None}
+    cmd = command("in.ipynb", "out.ipynb", params, "python3", tmp_path)
+    assert cmd[1:3] == ["-m", "lab_utils.tools.execution"]
+    assert main(cmd[3:]) == 0
+    ((args, kw),) = calls
+    assert args == ("in.ipynb", "out.ipynb") and kw["kernel_name"] == "python3" and kw["cwd"] == str(tmp_path)
+    assert kw["parameters"] == params and type(kw["parameters"]["lr"]) is float and kw["parameters"]["gate"] == "1"
+    assert kw["shutdown_kernel"] == "immediate"

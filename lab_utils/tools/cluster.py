@@ -9,6 +9,7 @@ kernel to run, or the sweep stops with one line naming the worker.
 
 from __future__ import annotations
 
+import socket
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -30,17 +31,35 @@ except Exception as error:
 """
 
 
+def _unreachable(address: str) -> str | None:
+    """Why a tcp:// address certainly has no scheduler (refused, unknown host), or None: worth Dask's retries."""
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    if not address.startswith("tcp://") or not port.isdigit():
+        return None
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=2).close()
+    except (ConnectionRefusedError, socket.gaierror) as e:
+        return str(e)
+    except OSError:  # a timeout, a firewall: Dask may still get through while a scheduler starts
+        return None
+    return None
+
+
 def connect(address: str):
     """A Dask client for the scheduler at `address`, or LabError saying how to start one."""
     try:
         from distributed import Client
     except ImportError:
         raise LabError("--scheduler needs Dask: pip install -e '.[cluster]'") from None
+    # A refused connection is final: say so at once rather than after Dask's 10 s of retries.
+    why = _unreachable(address)
     try:
-        return Client(address, timeout="10s")
+        if why is None:
+            return Client(address, timeout="10s")
     except (OSError, TimeoutError) as e:
-        raise LabError(f"cannot reach the Dask scheduler at {address} ({e}); start one with `dask scheduler` and "
-                       f"workers with `dask worker {address}`") from None
+        why = str(e)
+    raise LabError(f"cannot reach the Dask scheduler at {address} ({why}); start one with `dask scheduler` and "
+                   f"workers with `dask worker {address}`")
 
 
 def preflight(client: Any, kernel: str) -> int:

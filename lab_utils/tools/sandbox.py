@@ -11,7 +11,6 @@ Dask worker runs, and it needs only lab_utils there.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import platform
 import queue
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
+from .execution import KERNEL_START_FAILED, command, without_kernel_notice
 
 MiB = 1024 * 1024
 RECORDS = "records.json"  # what the grader's last cell writes in the scratch folder: the probes' records
@@ -185,8 +185,6 @@ def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: 
     Returns plain data: code, log (its tail), seconds, executed (text or ''), records (text or ''), notes (why a
     run stopped early or was cut). Nothing of the run is left once this returns: its processes are dead (PID
     namespace) and its scratch folder is removed."""
-    from .execution import KERNEL_START_FAILED, without_kernel_notice
-
     missing = _available() if sandbox else None
     if missing:  # e.g. a Dask worker without bubblewrap: the row says so, nothing runs unsandboxed
         return failure(missing)
@@ -223,9 +221,7 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
                "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/.config/matplotlib", "IPYTHONDIR": f"{home}/.ipython",
                "JUPYTER_RUNTIME_DIR": f"{home}/run", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
                "LAB_PROBE_SEED": str(seed), "LAB_RECORDS": f"{home}/{RECORDS}", "LAB_BATCH": batch}
-        papermill = [sys.executable, "-m", "papermill", f"{home}/source.ipynb", f"{home}/run/executed.ipynb",
-                     "-k", kernel, "--cwd", home, "--no-progress-bar", "--log-level", "ERROR",
-                     "-y", json.dumps(params)]
+        papermill = command(f"{home}/source.ipynb", f"{home}/run/executed.ipynb", params, kernel, home)
         if sandbox:
             # The run's own /tmp first, the read-only views after it: an environment that lives under /tmp (a
             # checkout there, its .venv) stays visible instead of being covered by the private /tmp.
