@@ -71,8 +71,7 @@ def _site_without_lab_utils(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture
-def colab_python() -> Path:
+def _colab_venv() -> Path:
     """A venv without lab_utils that sees every other package of this environment."""
     key = hashlib.sha256(f"{sys.executable}{sys.version}".encode()).hexdigest()[:12]
     venv = CACHE / f"venv-{key}"
@@ -87,6 +86,20 @@ def colab_python() -> Path:
     probe = subprocess.run([str(python), "-c", "import lab_utils"], capture_output=True, cwd=CACHE)
     assert probe.returncode != 0, "the simulated Colab environment must start without lab_utils"
     return python
+
+
+@pytest.fixture
+def colab_python() -> Path:
+    """A venv without lab_utils that sees every other package of this environment."""
+    return _colab_venv()
+
+
+@pytest.fixture(scope="module")
+def colab_runtime() -> Path:
+    """One simulated Colab runtime for the notebook runs of this module: it starts without lab_utils, so the first
+    run's install cell installs the wheel and the others find it installed (the install cell is one text in every
+    notebook: test_badges_and_install_cells_agree_with_pyproject; installing once is what each run proves)."""
+    return _colab_venv()
 
 
 @pytest.fixture(scope="module")
@@ -176,7 +189,8 @@ def test_install_cell_on_colab_installs_without_pips_root_warning(monkeypatch):
 
 
 @pytest.mark.parametrize("nb", EXERCISES, ids=lambda p: p.stem)
-def test_notebook_runs_in_simulated_colab(nb, colab_python, wheel, fake_colab, tmp_path):
+def test_notebook_runs_in_simulated_colab(nb, colab_runtime, wheel, fake_colab, tmp_path):
+    colab_python = colab_runtime
     work = tmp_path / "colab"  # an empty working folder: no file next to the notebook is available
     work.mkdir()
     out = work / "out.ipynb"

@@ -316,10 +316,11 @@ def grades_of(csv_path: Path) -> dict[str, str]:
 
 def test_no_sandbox_grades_with_a_warning_in_every_row_and_leaves_no_kernel(practice, tmp_path):
     solution = json.loads(SOLUTION.read_text())
+    # a hang that waits rather than spins (the hostile batch has the spinning one): the timeout is what is tested
     subs = [submission(tmp_path, "solution", solution),
-            submission(tmp_path, "loops", edit(solution, "ex-half", "import subprocess\nsubprocess.Popen(['sleep', "
-                                                                    "'600'], start_new_session=True)\nwhile True:\n"
-                                                                    "    pass"))]
+            submission(tmp_path, "loops", edit(solution, "ex-half", "import subprocess, time\nsubprocess.Popen(['sleep',"
+                                                                    " '600'], start_new_session=True)\nwhile True:\n"
+                                                                    "    time.sleep(1)"))]
     out = lab("grade", practice, *subs, "--out", tmp_path / "g.csv", "--no-sandbox", "--quiet", "--timeout", "8",
               cwd=tmp_path)
     assert out.returncode == 1 and "WITHOUT a sandbox" in out.stderr
