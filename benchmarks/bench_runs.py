@@ -1,12 +1,13 @@
 """Benchmark: the time of one notebook run, the `papermill` command against lab_utils' run command (execution.py).
 
-    python benchmarks/bench_runs.py [--runs 40]
+    python benchmarks/bench_runs.py [--runs 40] [--notebook tests/fixtures/practice.ipynb]
 
-Runs the torch-free practice fixture (so that the kernel's start and stop dominate) one run at a time, each way in
-turn, and prints the median, the 90th percentile, the slowest run and how many runs took over twice the median.
-The `papermill` command asks the kernel to shut down and, when ipykernel does not answer, waits 2.5 s before it
-terminates it; lab_utils' command stops the kernel at once after the last cell. A benchmark, not a test: run it on
-a quiet machine.
+Runs a notebook (by default the torch-free practice fixture, so that the kernel's start and stop dominate) one run
+at a time, each way in turn, and prints the median, the 90th percentile, the slowest run and how many runs took
+over twice the median. The `papermill` command asks the kernel to shut down, waits for it to exit (a kernel that
+imported torch and matplotlib takes a while) and, when ipykernel does not answer, waits 2.5 s before it terminates
+it; lab_utils' command stops the kernel at once after the last cell. A benchmark, not a test: run it on a quiet
+machine.
 """
 
 from __future__ import annotations
@@ -41,15 +42,17 @@ def timed(cmd: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--notebook", type=Path, default=NOTEBOOK)
     args = parser.parse_args()
+    notebook = args.notebook.resolve()
     ways = {"papermill command": [], "lab_utils command": []}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         for i in range(args.runs):  # interleaved: a busy moment of the machine costs both ways alike
             out = work / f"out{i}.ipynb"
-            ways["papermill command"].append(timed(papermill_command(NOTEBOOK, out, work)))
-            ways["lab_utils command"].append(timed(command(NOTEBOOK, out, {}, KERNEL, work)))
-    print(f"{args.runs} runs each of {NOTEBOOK.name}, one at a time:")
+            ways["papermill command"].append(timed(papermill_command(notebook, out, work)))
+            ways["lab_utils command"].append(timed(command(notebook, out, {}, KERNEL, work)))
+    print(f"{args.runs} runs each of {notebook.name}, one at a time:")
     for name, times in ways.items():
         median = statistics.median(times)
         p90 = statistics.quantiles(times, n=10)[-1]

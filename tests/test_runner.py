@@ -183,15 +183,20 @@ def test_kernel_tcp_notice_is_dropped_and_real_errors_stay():
 def test_the_run_command_keeps_parameter_types_and_stops_the_kernel_at_once(monkeypatch, tmp_path):
     import papermill
 
-    from lab_utils.tools.execution import command, main
+    from lab_utils.tools.execution import command, kernel_config, main
 
     calls = []
     monkeypatch.setattr(papermill, "execute_notebook", lambda *args, **kw: calls.append((args, kw)))
     params = {"lr": 1e-5, "epochs": 10, "gate": "1", "flag": True, "none": None}
-    cmd = command("in.ipynb", "out.ipynb", params, "python3", tmp_path)
+    cmd = command("in.ipynb", "out.ipynb", params, "python3", tmp_path, kernel_dir=tmp_path / "k")
     assert cmd[1:3] == ["-m", "lab_utils.tools.execution"]
     assert main(cmd[3:]) == 0
     ((args, kw),) = calls
     assert args == ("in.ipynb", "out.ipynb") and kw["kernel_name"] == "python3" and kw["cwd"] == str(tmp_path)
     assert kw["parameters"] == params and type(kw["parameters"]["lr"]) is float and kw["parameters"]["gate"] == "1"
     assert kw["shutdown_kernel"] == "immediate"
+    # the kernel on Unix sockets in the given folder (no TCP port two kernels could both pick), its file there too
+    manager = kw["config"]["KernelManager"]
+    assert manager == {"transport": "ipc", "ip": str(tmp_path / "k" / "kernel"),
+                       "connection_file": str(tmp_path / "k" / "kernel.json")}
+    assert "transport" not in kernel_config("/" + "x" * 120)["KernelManager"]  # a path too long for a socket: TCP

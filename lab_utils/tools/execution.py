@@ -5,11 +5,13 @@ Each run is a process `python -m lab_utils.tools.execution` (papermill's Python 
 `papermill` command, for two things that command cannot do: parameters keep their types (the command reads `-y`
 as YAML 1.1, where `1e-05` is a string, so `-p lr 1e-5` failed the parameter check), and the kernel is stopped at
 once after the last cell (ipykernel 7.4 sometimes ignores the polite shutdown request, and jupyter_client then
-waits 2.5 s before it terminates the kernel: seen in about 1 run in 12 here).
+waits 2.5 s before it terminates the kernel: seen in about 1 run in 12 here). It also puts the kernel on Unix
+sockets instead of local TCP ports (`kernel_config`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -28,24 +30,46 @@ KERNEL = "python3"
 
 
 def command(src: Path | str, out: Path | str, params: Mapping[str, Any], kernel: str, cwd: Path | str,
-            python: str = sys.executable) -> list[str]:
-    """The command line that executes `src` into `out` in `cwd` (see `main`): also what the grader's sandbox runs."""
-    return [python, "-m", "lab_utils.tools.execution", str(src), str(out), kernel, str(cwd), json.dumps(dict(params))]
+            kernel_dir: Path | str | None = None, python: str = sys.executable) -> list[str]:
+    """The command line that executes `src` into `out` in `cwd` (see `main`): also what the grader's sandbox runs.
+    The kernel's connection file and sockets go to `kernel_dir` (the caller removes it), else to a folder of its own."""
+    args = [str(src), str(out), kernel, str(cwd), json.dumps(dict(params))]
+    return [python, "-m", "lab_utils.tools.execution", *args, *([str(kernel_dir)] if kernel_dir else [])]
+
+
+# A Unix socket's path holds at most 103 bytes on macOS (107 on Linux).
+SOCKET_PATH_MAX = 100
+
+
+def kernel_config(folder: str) -> Any:
+    """Where the kernel's connection file and sockets live: `folder`/kernel.json and Unix sockets `folder`/kernel-<n>
+    (a private folder: two kernels never share one) where the system has them and the paths fit, else local TCP.
+    Sockets cannot collide the way TCP ports picked by kernels starting at once on one host can (a kernel that then
+    never answers costs papermill's 60 s start timeout and a retry), and no port is opened."""
+    from traitlets.config import Config
+
+    prefix = os.path.join(os.path.abspath(folder), "kernel")
+    manager: dict[str, Any] = {"connection_file": prefix + ".json"}
+    if os.name == "posix" and len(prefix) + len("-99") <= SOCKET_PATH_MAX:
+        manager.update(transport="ipc", ip=prefix)
+    return Config({"KernelManager": manager})
 
 
 def main(argv: list[str]) -> int:
-    """`python -m lab_utils.tools.execution SRC OUT KERNEL CWD PARAMS_JSON`: papermill's command, with the parameters
-    as JSON and the kernel stopped at once when the last cell is done; a failed cell is a traceback and exit code 1,
-    a dead kernel exit code 138 (as the `papermill` command does)."""
-    src, out, kernel, cwd, params = argv
+    """`python -m lab_utils.tools.execution SRC OUT KERNEL CWD PARAMS_JSON [KERNEL_DIR]`: papermill's command, with
+    the parameters as JSON, the kernel on Unix sockets (kernel_config) and stopped at once when the last cell is
+    done; a failed cell is a traceback and exit code 1, a dead kernel exit code 138 (as the `papermill` command)."""
+    src, out, kernel, cwd, params, *given = argv
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as papermill's command: no debugger notice
     logging.basicConfig(level=logging.ERROR, format="%(message)s")
     import nbclient.exceptions
     import papermill
 
     try:
-        papermill.execute_notebook(src, out, parameters=json.loads(params), kernel_name=kernel, cwd=cwd,
-                                   progress_bar=False, log_output=False, shutdown_kernel="immediate")
+        with contextlib.nullcontext(given[0]) if given else tempfile.TemporaryDirectory(prefix="lab-kernel-") as folder:
+            papermill.execute_notebook(src, out, parameters=json.loads(params), kernel_name=kernel, cwd=cwd,
+                                       progress_bar=False, log_output=False, shutdown_kernel="immediate",
+                                       config=kernel_config(folder))
     except nbclient.exceptions.DeadKernelError:
         traceback.print_exc()
         return 138
@@ -68,18 +92,21 @@ def run_papermill(
     `out` is complete once this returns, also when a cell failed. Shared by run, sweep and grade."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.parent / f".{out.stem}.partial.ipynb"
-    cmd = command(src, partial, params, kernel, out.parent)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        log, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        log, _ = proc.communicate()
-        log = f"timed out after {timeout:g} s\n" + (log or "")
-    except BaseException:
-        _kill_group(proc)
-        raise
+    # The kernel's files in a folder removed here: also when the run is killed at its timeout.
+    with tempfile.TemporaryDirectory(prefix="lab-kernel-") as kernel_dir:
+        cmd = command(src, partial, params, kernel, out.parent, kernel_dir)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                start_new_session=True)
+        try:
+            log, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            log, _ = proc.communicate()
+            log = f"timed out after {timeout:g} s\n" + (log or "")
+        except BaseException:
+            _kill_group(proc)
+            raise
     if partial.exists():
         os.replace(partial, out)
     return proc.returncode, without_kernel_notice(log or ""), round(time.perf_counter() - start, 2)
