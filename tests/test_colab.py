@@ -23,6 +23,7 @@ import pytest
 
 from lab_utils.results import read_results
 from lab_utils.tools.colab import INSTALL_TAG, SOURCE_ENV, expected_cells, repository, sync
+from lab_utils.tools.execution import run_papermill
 
 from .conftest import NOTEBOOKS, ROOT
 
@@ -189,17 +190,22 @@ def test_install_cell_on_colab_installs_without_pips_root_warning(monkeypatch):
 
 
 @pytest.mark.parametrize("nb", EXERCISES, ids=lambda p: p.stem)
-def test_notebook_runs_in_simulated_colab(nb, colab_runtime, wheel, fake_colab, tmp_path):
+def test_notebook_runs_in_simulated_colab(nb, colab_runtime, wheel, fake_colab, tmp_path, monkeypatch):
     colab_python = colab_runtime
     work = tmp_path / "colab"  # an empty working folder: no file next to the notebook is available
     work.mkdir()
     out = work / "out.ipynb"
-    params = json.dumps(COLAB_PARAMS[nb.name])
-    env = {**os.environ, "PYTHONPATH": str(fake_colab), SOURCE_ENV: str(wheel)}
-    run = subprocess.run([str(colab_python), "-m", "papermill", str(nb), str(out), "-k", "python3", "--cwd",
-                          str(work), "--no-progress-bar", "-y", params], env=env, cwd=work, capture_output=True,
-                         text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
+    # The kernel is the simulated runtime's Python (google.colab importable, the install cell pointed at the wheel);
+    # the run itself is driven from here, as `lab run` drives one.
+    spec = tmp_path / "jupyter" / "kernels" / "colab-sim"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(colab_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "simulated Colab", "language": "python",
+        "env": {"PYTHONPATH": str(fake_colab), SOURCE_ENV: str(wheel)}}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    code, log, _ = run_papermill(nb, out, COLAB_PARAMS[nb.name], kernel="colab-sim", timeout=300)
+    assert code == 0, log[-2000:]
     results = read_results(out)
     # the cells after the unfinished exercises ran as in the solution
     assert results["converged"] is (not nb.name.startswith("03"))

@@ -315,19 +315,18 @@ def grades_of(csv_path: Path) -> dict[str, str]:
 
 
 def test_no_sandbox_grades_with_a_warning_in_every_row_and_leaves_no_kernel(practice, tmp_path):
+    # A detached child (a session of its own) outlives its run: found by the run's seed and killed. (The timeout
+    # that stops a hanging run is the same code with or without the sandbox: the hostile batch has it.)
     solution = json.loads(SOLUTION.read_text())
-    # a hang that waits rather than spins (the hostile batch has the spinning one): the timeout is what is tested
     subs = [submission(tmp_path, "solution", solution),
-            submission(tmp_path, "loops", edit(solution, "ex-half", "import subprocess, time\nsubprocess.Popen(['sleep',"
-                                                                    " '600'], start_new_session=True)\nwhile True:\n"
-                                                                    "    time.sleep(1)"))]
-    out = lab("grade", practice, *subs, "--out", tmp_path / "g.csv", "--no-sandbox", "--quiet", "--timeout", "8",
-              cwd=tmp_path)
-    assert out.returncode == 1 and "WITHOUT a sandbox" in out.stderr
+            submission(tmp_path, "detached", edit(solution, "ex-half", "import subprocess\nsubprocess.Popen(['sleep',"
+                                                                       " '600'], start_new_session=True)\nhalf = n / 2"))]
+    out = lab("grade", practice, *subs, "--out", tmp_path / "g.csv", "--no-sandbox", "--quiet", cwd=tmp_path)
+    assert out.returncode == 0 and "WITHOUT a sandbox" in out.stderr
     rows = rows_of(tmp_path / "g.csv")
-    assert rows["solution"]["total"] == "2" and all("WITHOUT a sandbox" in r["flags"] for r in rows.values())
-    assert rows["loops"]["error"] == "timed out after 8 s"
-    assert _lab_processes(BATCH) == []  # its detached child (a session of its own) was found by the run's seed, killed
+    assert rows["solution"]["total"] == rows["detached"]["total"] == "2"
+    assert all("WITHOUT a sandbox" in r["flags"] for r in rows.values())
+    assert _lab_processes(BATCH) == []
 
 
 def test_no_bubblewrap_no_grading(practice, tmp_path):
