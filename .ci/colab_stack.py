@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from lab_utils.results import read_results  # noqa: E402
 from lab_utils.tools.compare import compare_results  # noqa: E402
 from lab_utils.tools.dispatch import in_parallel  # noqa: E402
-from lab_utils.tools.execution import run_papermill  # noqa: E402
+from lab_utils.tools.execution import kernelspec, run_papermill  # noqa: E402
 
 CONSTRAINTS = ROOT / ".ci" / "colab-constraints.txt"
 CACHE = ROOT / ".cache" / "colab-stack"
@@ -129,15 +129,10 @@ def install_package(python: Path, work: Path) -> list[str]:
     return problems
 
 
-def kernelspec(python: Path, folder: Path) -> dict[str, str]:
+def colab_kernel(python: Path, folder: Path) -> dict[str, str]:
     """A Jupyter kernel that runs in the Colab environment; the environment variables that make it findable."""
-    spec = folder / "kernels" / KERNEL
-    spec.mkdir(parents=True, exist_ok=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Colab stack", "language": "python",
-        "env": {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}}))  # debugpy's notice about frozen modules, on stderr
-    return {"JUPYTER_PATH": str(folder), "PYTHONNOUSERSITE": "1"}
+    # PYDEVD_...: debugpy's notice about frozen modules, on stderr
+    return {**kernelspec(KERNEL, python, folder, {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}), "PYTHONNOUSERSITE": "1"}
 
 
 def check_lines(nb: dict) -> list[str]:
@@ -274,7 +269,7 @@ def main() -> int:
         failures += bool(problems)
         if problems:
             return 1
-        env = kernelspec(python, work / "jupyter")
+        env = colab_kernel(python, work / "jupyter")
         os.environ.update(env)
         if subprocess.run([str(python), "-c", "import google.colab"], capture_output=True, env={**os.environ,
                                                                                               **env}).returncode == 0:

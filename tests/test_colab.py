@@ -23,7 +23,7 @@ import pytest
 
 from lab_utils.results import read_results
 from lab_utils.tools.colab import INSTALL_TAG, SOURCE_ENV, expected_cells, repository, sync
-from lab_utils.tools.execution import run_papermill
+from lab_utils.tools.execution import kernelspec, run_papermill
 
 from .conftest import NOTEBOOKS, ROOT
 
@@ -191,19 +191,15 @@ def test_install_cell_on_colab_installs_without_pips_root_warning(monkeypatch):
 
 @pytest.mark.parametrize("nb", EXERCISES, ids=lambda p: p.stem)
 def test_notebook_runs_in_simulated_colab(nb, colab_runtime, wheel, fake_colab, tmp_path, monkeypatch):
-    colab_python = colab_runtime
     work = tmp_path / "colab"  # an empty working folder: no file next to the notebook is available
     work.mkdir()
     out = work / "out.ipynb"
     # The kernel is the simulated runtime's Python (google.colab importable, the install cell pointed at the wheel);
     # the run itself is driven from here, as `lab run` drives one.
-    spec = tmp_path / "jupyter" / "kernels" / "colab-sim"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(colab_python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "simulated Colab", "language": "python",
-        "env": {"PYTHONPATH": str(fake_colab), SOURCE_ENV: str(wheel)}}))
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    found = kernelspec("colab-sim", colab_runtime, tmp_path / "jupyter", {"PYTHONPATH": str(fake_colab),
+                                                                          SOURCE_ENV: str(wheel)})
+    for name, value in found.items():
+        monkeypatch.setenv(name, value)
     code, log, _ = run_papermill(nb, out, COLAB_PARAMS[nb.name], kernel="colab-sim", timeout=300)
     assert code == 0, log[-2000:]
     results = read_results(out)
@@ -221,7 +217,7 @@ def test_notebook_runs_in_simulated_colab(nb, colab_runtime, wheel, fake_colab, 
     if nb.name.startswith("03"):
         stdout = "".join("".join(o.get("text", "")) for o in outputs if o.get("name") == "stdout")
         assert "nan" not in stdout.lower()
-    installed = subprocess.run([str(colab_python), "-c", "import lab_utils, sys; print(lab_utils.__file__)"],
+    installed = subprocess.run([str(colab_runtime), "-c", "import lab_utils, sys; print(lab_utils.__file__)"],
                                capture_output=True, text=True, cwd=work)
-    assert installed.stdout.startswith(str(colab_python.parents[1])), installed.stdout  # from the wheel
+    assert installed.stdout.startswith(str(colab_runtime.parents[1])), installed.stdout  # from the wheel
     assert sorted(p.name for p in work.iterdir()) == ["out.ipynb"]  # the notebook wrote nothing beside itself

@@ -76,6 +76,17 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def kernelspec(name: str, python: Path | str, folder: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Write a Jupyter kernel `name` that runs `python` (with `env` added to its environment) under
+    `folder`/kernels/; return the environment variable that makes Jupyter find it."""
+    spec = folder / "kernels" / name
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": name, "language": "python", "env": dict(env or {})}))
+    return {"JUPYTER_PATH": str(folder)}
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)  # papermill and its kernel
@@ -112,8 +123,9 @@ def run_papermill(
     return proc.returncode, without_kernel_notice(log or ""), round(time.perf_counter() - start, 2)
 
 
-# ipykernel 7 logs this at every start of a kernel on local TCP (how Jupyter starts kernels on one machine); it says
-# nothing about the notebook. Only lines with this text are dropped: every other kernel message stays.
+# ipykernel 7 logs this at every start of a kernel on local TCP (kernel_config's fallback, and kernels started by
+# other clients); it says nothing about the notebook. Only lines with this text are dropped: every other kernel
+# message stays.
 KERNEL_TCP_NOTICE = "Kernel is running over TCP without encryption."
 
 
@@ -122,7 +134,7 @@ def without_kernel_notice(log: str) -> str:
     return "".join(line for line in log.splitlines(keepends=True) if KERNEL_TCP_NOTICE not in line)
 
 
-# A kernel that never came up (e.g. kernels starting at once on one host racing for ports) is worth a retry.
+# A kernel that never came up (e.g. on TCP, kernels starting at once on one host racing for ports) is worth a retry.
 KERNEL_START_FAILED = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 
 

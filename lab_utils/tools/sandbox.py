@@ -221,7 +221,7 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
                "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/.config/matplotlib", "IPYTHONDIR": f"{home}/.ipython",
                "JUPYTER_RUNTIME_DIR": f"{home}/run", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
                "LAB_PROBE_SEED": str(seed), "LAB_RECORDS": f"{home}/{RECORDS}", "LAB_BATCH": batch}
-        papermill = command(f"{home}/source.ipynb", f"{home}/run/executed.ipynb", params, kernel, home)
+        runner = command(f"{home}/source.ipynb", f"{home}/run/executed.ipynb", params, kernel, home)
         if sandbox:
             # The run's own /tmp first, the read-only views after it: an environment that lives under /tmp (a
             # checkout there, its .venv) stays visible instead of being covered by the private /tmp.
@@ -237,11 +237,11 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
                         "--bounding-set=-all"]
             else:
                 cmd += ["--"]
-            cmd += papermill
+            cmd += runner
             processes = limits.processes if uid is not None else _my_tasks() + limits.processes
             run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         else:
-            cmd, processes = papermill, resource.RLIM_INFINITY
+            cmd, processes = runner, resource.RLIM_INFINITY
             run_env = {**os.environ, **env}
         result = _supervise(cmd, run_env, private, scratch, limits, processes, sandbox)
         if not sandbox:  # no PID namespace: find what is left of the run (its kernel has a session of its own)

@@ -22,7 +22,6 @@ COLAB_BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 TWIN_LINK = re.compile(r" · \[(?:한국어|English)\]\([^)]*\.ipynb\)")
 
 SITE_DIR = "site"
-EDITION_DIRS = ["notebooks", "exercises", "ko/notebooks", "ko/exercises"]
 SOLUTION_DIRS = ["notebooks", "ko/notebooks"]
 # What MathJax's tex-chtml component loads at run time, relative to es5/: fonts, TeX extensions, menu, a11y.
 MATHJAX_PARTS = ["tex-chtml.js", "output/chtml", "input/tex", "ui", "a11y", "adaptors"]
