@@ -89,7 +89,7 @@ def test_exercise_edition_blanks_only_the_solution_regions(solution):
 def test_splicing_the_solutions_back_gives_the_solution_notebook(solution):
     # The grader splices a submission's exercise cells into the exercise notebook. With the solution as the
     # submission the result is the solution's code, cell for cell, which nbval executes: every check passes there.
-    spliced, missing = assemble(load(ROOT / "exercises" / solution.name), load(solution))
+    spliced, missing, _ = assemble(load(ROOT / "exercises" / solution.name), load(solution))
     assert missing == []
     kept = [c for c in code_cells(load(solution)) if SOLUTION_ONLY_TAG not in c["metadata"].get("tags", [])]
     assert [src(c) for c in code_cells(spliced)] == [src(c) for c in kept]

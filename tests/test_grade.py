@@ -161,6 +161,65 @@ with open(os.path.join(os.environ.get('TMPDIR', '/tmp'), 'big'), 'wb') as f:
 half = n / 2
 for _ in range(12):
     print('y' * 2 ** 20)'''),
+    # the host's files through the run's folder: the scratch is the run's own, so it can put links there
+    ('link_run', 'ex-half', r'''
+import os, shutil
+half = n / 2
+shutil.rmtree('/scratch/run', ignore_errors=True)
+os.symlink('{secret}', '/scratch/run')'''),
+    ('link_records', 'ex-half', r'''
+import os
+half = n / 2
+for name in ('records.json', 'run/executed.ipynb'):
+    try:
+        os.remove('/scratch/' + name)
+    except OSError:
+        pass
+os.symlink('{secret}/records.json', '/scratch/records.json')
+os.mkfifo('/scratch/run/executed.ipynb')'''),
+    # a retry the student triggers: the words of a kernel that never started, then a hang
+    ('retry_words', 'ex-half', r'''
+half = n / 2
+print("Kernel died before replying to kernel_info")
+print("Kernel didn't respond in 60 seconds")
+import time
+time.sleep(600)'''),
+    # terminal control sequences in an exception: clear screen, window title, a fake result
+    ('escapes', 'ex-half', r'''
+half = n / 2
+raise RuntimeError("\x1b[2J\x1b[H\x1b]0;pwned\x07all 3 / 3 passed \u202etxt.exe")'''),
+    # limits in total: three children that together pass the memory limit; preallocated disk; many folders
+    ('memory_kids', 'ex-half', r'''
+import os, time
+half = n / 2
+kids = []
+for _ in range(3):
+    pid = os.fork()
+    if pid == 0:
+        hog = bytearray(900 * 1024 ** 2)
+        for i in range(0, len(hog), 4096):
+            hog[i] = 1
+        time.sleep(30)
+        os._exit(0)
+    kids.append(pid)
+for pid in kids:
+    os.waitpid(pid, 0)'''),
+    ('disk', 'ex-half', r'''
+import os
+half = n / 2
+try:
+    for i in range(40):  # each under the file size limit, together far over the scratch limit
+        fd = os.open(f'/scratch/tmp/pre{i}', os.O_CREAT | os.O_WRONLY)
+        os.posix_fallocate(fd, 0, 15 * 1024 ** 2)
+    print('ALLOCATED')
+except OSError as e:
+    print('fallocate stopped at file', i, e.strerror)
+count = 0
+try:
+    for count in range(200_000):
+        os.mkdir(f'/scratch/tmp/d{count}')
+except OSError as e:
+    print('folders stopped at', count, e.strerror)'''),
     ('fork_bomb', 'ex-half', r'''
 import os, time
 half = n / 2
@@ -211,12 +270,26 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
             submission(tmp_path, "wrong", edit(solution, "ex-double", "def double(x):\n    return x + 2")),
             submission(tmp_path, "raises", edit(solution, "ex-half", "half = n / 0")),
             submission(tmp_path, "no_ids", no_ids), submission(tmp_path, "text", "this is my homework")]
-    fill = {"root": ROOT, "out": out_csv.with_suffix(""), "subs": tmp_path / "subs", "template": practice}
+    secret = tmp_path / "host-secret"  # a host folder a run may name, never reach
+    secret.mkdir()
+    (secret / "executed.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "id": "x", "source": "",
+                                                                 "metadata": {}, "outputs": [{"text": "HOSTSECRET"}]}]}))
+    (secret / "records.json").write_text(json.dumps({"t-double": {"x": 1, "out": 2}, "note": "HOSTSECRET" * 99}))
+    fill = {"root": ROOT, "out": out_csv.with_suffix(""), "subs": tmp_path / "subs", "template": practice,
+            "secret": secret}
     for name, cell, source in HOSTILE:
         base, source = (solution if cell == "ex-half" else blank), source.strip("\n")
         for key, value in fill.items():
             source = source.replace("{" + key + "}", str(value))
         subs.append(submission(tmp_path, name, edit(base, cell, source)))
+    # names that clean to one key: each keeps its own row, whatever the order (a blank named like the numbered key
+    # of a classmate's file)
+    subs += [submission(tmp_path, "coll dup", solution), submission(tmp_path, "coll_dup", blank),
+             submission(tmp_path, "coll_dup-2", blank), submission(tmp_path, "COLL_DUP", solution)]
+    # 17,000 filler cells without ids around the answers: likeness matching is bounded, the answers still found
+    filler = [{"cell_type": "code", "metadata": {}, "source": f"x{i} = {i}  # filler " + "y" * 150} for i in range(17_000)]
+    bomb = {**no_ids, "cells": filler + no_ids["cells"]}
+    subs.append(submission(tmp_path, "likeness_bomb", bomb))
     repo_before, template_before = _tree_digest(ROOT / "lab_utils"), practice.read_bytes()
     host_temp = tmp_path / "host-temp"  # the grader's own temp dir (other tests may use the shared one meanwhile)
     host_temp.mkdir()
@@ -227,10 +300,11 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
               "--memory", "2G", "--file-size", "16M", "--scratch", "48M", "--output-limit", "4M", "--processes", "64",
               cwd=tmp_path, TMPDIR=str(host_temp))
     assert out.returncode == 1, out.stdout + out.stderr
-    rows = rows_of(out_csv)
-    assert list(rows) == [p.stem for p in subs]  # one row each, in the order given
-    assert list(rows["solution"]) == ["submission", "status", "t-double", "t-half", "total", "t-double cause",
-                                      "t-half cause", "seconds", "flags", "error", "digest"]
+    rows = table = rows_of(out_csv)
+    assert [r["file"] for r in rows.values()] == [p.name for p in subs]  # one row each, in the order given
+    rows = {r["file"].removesuffix(".ipynb"): r for r in rows.values()}  # by the student's own file name
+    assert list(rows["solution"]) == ["submission", "file", "status", "t-double", "t-half", "total", "t-double cause",
+                                      "t-half cause", "seconds", "peak MiB", "sandbox", "flags", "error", "digest"]
 
     def grades(name):
         r = rows[name]
@@ -283,18 +357,48 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
     assert "File too large" in rows["big_file"]["error"]  # the file size limit
     assert "over the 4 MiB limit: kept without its outputs" in rows["flood"]["error"]
     assert "stopped after" in copies["fork_bomb"]
+    # links out of the scratch are never followed, and nothing of a host file (not even its size) reaches a row
+    out_dir = out_csv.with_suffix("")
+    for name in ("link_run", "link_records"):
+        assert "HOSTSECRET" not in (out_dir / f"{name}.ipynb").read_text(), name
+        assert "HOSTSECRET" not in (out_dir / f"{name}.feedback.txt").read_text()
+        assert "MiB" not in rows[name]["error"] and rows[name]["t-double"] != "pass" or name == "link_run"
+    assert rows["link_records"]["t-double"] == "not run" and rows["link_records"]["t-half"] == "not run"
+    # the words of a kernel that never started do not buy another try: one attempt, within the time limit
+    assert rows["retry_words"]["error"] == "timed out after 10 s" and float(rows["retry_words"]["seconds"]) < 15
+    # escapes are shown, never acted on: in the table, the feedback, the report and the terminal
+    assert rows["escapes"]["error"].startswith("cell ex-half: RuntimeError: \\x1b[2J\\x1b[H\\x1b]0;pwned\\x07")
+    for text in (out_csv.read_text(), (out_dir / "escapes.feedback.txt").read_text(),
+                 (out_dir / "report.html").read_text(), out.stdout, out.stderr):
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    # limits for the run as a whole, where the grader can make a cgroup and a tmpfs (as root, as in CI)
+    if os.geteuid() == 0:
+        assert rows["memory_kids"]["sandbox"] == "cgroup memory+pids, tmpfs scratch"
+        assert "passed its memory limit of 2048 MiB" in rows["memory_kids"]["error"]
+        assert int(rows["memory_kids"]["peak MiB"]) <= 2048
+        assert "fallocate stopped at file 3 No space left on device" in copies["disk"]
+        assert "folders stopped at" in copies["disk"] and "ALLOCATED" not in copies["disk"]
+    else:
+        assert rows["memory_kids"]["sandbox"] in ("per-process limits only", "cgroup memory+pids")
+    # colliding names: four rows, each its own grade
+    assert [grades(n)[3] for n in ("coll dup", "coll_dup", "coll_dup-2", "COLL_DUP")] == ["2", "0", "0", "2"]
+    assert len({rows[n]["submission"] for n in ("coll dup", "coll_dup", "coll_dup-2", "COLL_DUP")}) == 4
+    assert grades("likeness_bomb") == ("graded", "pass", "pass", "2")
     time.sleep(2.5)  # the late writer would have written by now (2 s after its run, which ended earlier)
-    assert rows_of(out_csv) == rows
+    assert rows_of(out_csv) == table
     assert "late_writer,graded" not in (out_csv.with_suffix("") / "solution.ipynb").read_text()
     assert _lab_processes(BATCH) == []
     assert list(host_temp.iterdir()) == []  # every run's scratch folder was removed
+    assert not [line for line in Path("/proc/self/mounts").read_text().splitlines() if str(host_temp) in line]
     report = (out_csv.with_suffix("") / "report.html").read_text()
     assert "Pass rate per exercise" in report and "data:image/png;base64," in report and "replayed" in report
     feedback = (out_csv.with_suffix("") / "wrong.feedback.txt").read_text()
     assert feedback.startswith("wrong: 1 / 2") and "❌ Exercise 1 (double a number): double(" in feedback
 
     # --resume: verified rows are kept, a row edited by anything but the grader is graded again
-    text = out_csv.read_text().replace("blank,graded,not done,not done,0", "blank,graded,pass,pass,2")
+    before = out_csv.read_text()
+    text = before.replace("blank,blank.ipynb,graded,not done,not done,0", "blank,blank.ipynb,graded,pass,pass,2")
+    assert text != before
     out_csv.write_text(text)
     stamp = (out_csv.with_suffix("") / "solution.ipynb").stat().st_mtime_ns
     again = lab("grade", practice, subs[0], subs[1], "--out", out_csv, "--resume", "--quiet", cwd=tmp_path)
@@ -350,7 +454,7 @@ def test_assemble_ignores_everything_but_exercise_code(practice, tmp_path):
     template = json.loads(practice.read_text())
     odd = {"cells": [{"cell_type": "code", "id": "ex-double", "source": 42},
                      {"cell_type": "code", "id": "setup", "source": "import os; os.remove('x')"}, "junk"]}
-    nb, missing = assemble(template, odd)
+    nb, missing, _ = assemble(template, odd)
     assert missing == ["ex-double", "ex-half"]  # unusable answers keep their placeholder
     assert [c["source"] for c in nb["cells"]] == [c["source"] for c in template["cells"]]
     assert all("raises-exception" in c["metadata"]["tags"] for c in nb["cells"] if c["cell_type"] == "code")
@@ -380,45 +484,53 @@ def test_scan_flags_reaching_into_the_checks_with_the_line():
 
 
 def test_the_grader_survives_what_a_run_leaves_behind():
-    """Records nested past the parser's depth, an executed copy that is no notebook, a record that would keep a
-    verdict busy for hours, a formula in a cell: each ends as a row with its reason, never a crash or a hang."""
+    """Records nested past the parser's depth, an executed copy that is no notebook, a formula or a terminal escape
+    in a cell: each ends as a row with its reason, never a crash or a hang."""
     from lab_utils.exercises import linear
     from lab_utils.tools import grade as g
     from lab_utils.tools import verdicts as v
+    from lab_utils.tools.sandbox import RunResult
 
-    exercises = linear.EXERCISES
-    result = {"records": "[" * 100_000, "executed": '{"cells": [5, {"outputs": 7, "metadata": []}]}', "code": 0,
-              "log": "", "seconds": 1.0, "notes": [], "cut": ""}
-    row, outcomes = v.judge("deep", result, "linear", exercises, 7, [], [])
-    assert row["status"] == "failed" and {o.status for o in outcomes.values()} == {"not checked"}
-    # In a fresh process (torch not warmed by other tests): the verdict is cut off, and torch still works after,
-    # although the cut fell inside the optimizer's first use (which imports torch's compiler stack).
-    slow = {"01-loop": {"X": [[1.0], [2.0]], "y": [[1.0], [2.0]], "lr": 0.01, "epochs": 10 ** 9, "seed": 0,
-                        "lecture_start": [0.5, 0.5], "events": None, "error": None,
-                        "W": {"kind": "tensor", "shape": [1], "dtype": "float32", "requires_grad": True,
-                              "leaf": True, "value": [1.0]},
-                        "b": {"kind": "tensor", "shape": [1], "dtype": "float32", "requires_grad": True,
-                              "leaf": True, "value": [0.0]}}}
-    script = f"""
-import json, time
-import torch
-from lab_utils.exercises import linear
-from lab_utils.tools import verdicts as v
-v.VERDICT_SECONDS = 0.3
-result = {{**{result!r}, "records": {json.dumps(slow)!r}, "executed": ""}}
-start = time.perf_counter()
-row, outcomes = v.judge("slow", result, "linear", linear.EXERCISES, 7, [], [])
-print(round(time.perf_counter() - start, 1), outcomes["01-loop"].cause, outcomes["01-loop"].message)
-weight = torch.zeros(1, requires_grad=True)
-torch.optim.SGD([weight], lr=0.1).step()
-print("optimizer works")
-"""
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
-    assert out.returncode == 0, out.stderr[-2000:]
-    seconds, cause, message = out.stdout.splitlines()[0].split(" ", 2)
-    assert float(seconds) < 30 and cause == "unreadable" and "longer than 0.3 s" in message
-    assert out.stdout.splitlines()[1] == "optimizer works"
+    result = RunResult(code=0, log="", seconds=1.0, records="[" * 100_000,
+                       executed='{"cells": [5, {"outputs": 7, "metadata": []}]}')
+    with v.Judge("linear", "en") as judge_process:
+        row, outcomes, flags = v.judge("deep", result, linear.EXERCISES, 7, [], judge_process)
+    assert row["status"] == "failed" and {o.status for o in outcomes.values()} == {"not checked"} and flags == []
     assert g._cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" and g._cell("cell ex: x") == "cell ex: x"
+    assert g._cell("\x1b[2J\x1b]0;pwned\x07all 3 / 3 passed") == "\\x1b[2J\\x1b]0;pwned\\x07all 3 / 3 passed"
+
+
+def test_a_slow_verdict_is_killed_in_its_own_process_and_the_grader_runs_on():
+    """A record made to keep a verdict busy (20,000 runs of the gradients check) is cut off at the limit by killing
+    the verdict's process; the next record gets a fresh one, and the grader's own threads never wait on it."""
+    import threading
+
+    from lab_utils.tools import verdicts as v
+
+    value = {"kind": "tensor", "shape": [2, 1], "dtype": "float32", "requires_grad": False, "leaf": True}
+    run = {"X": {**value, "value": [[1.0], [2.0]]}, "y": {**value, "value": [[1.0], [3.0]]},
+           "W": {**value, "shape": [1], "value": [0.5]}, "b": {**value, "shape": [1], "value": [0.0]},
+           "dW": {"kind": "float", "value": -4.5}, "db": {"kind": "float", "value": -2.5}, "error": None}
+    slow = json.dumps({"01-gradients": {"runs": [run] * 20_000}})
+    ticks, stop = [0], threading.Event()
+
+    def count() -> None:
+        while not stop.is_set():
+            ticks[0] += 1
+
+    with v.Judge("linear", "en", seconds=0.5) as judge_process:
+        judge_process.assess("{}", ["01-loop"], 3)  # started and warm
+        counter = threading.Thread(target=count)
+        counter.start()
+        start = time.perf_counter()
+        outcome, _ = judge_process.assess(slow, ["01-gradients"], 3)["01-gradients"]
+        seconds = time.perf_counter() - start
+        stop.set()
+        counter.join()
+        assert outcome.cause == "unreadable" and "longer than 0.5 s" in outcome.message
+        assert seconds < 5 and ticks[0] > 100_000  # the grader's threads ran all along
+        again, _ = judge_process.assess("{}", ["01-loop"], 3)["01-loop"]
+        assert again.status == "not checked"  # a fresh worker answers the next record
 
 
 @pytest.mark.parametrize("name", ["01_linear_regression", "02_logistic_regression", "03_multilayer_perceptron"])

@@ -9,7 +9,9 @@ is what "not done yet" means.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import json
 import math
 import os
 import signal
@@ -221,17 +223,38 @@ def run_check(exercise: Exercise, probe: Callable[[], dict], verdict: Callable[[
     _record(exercise, judge(verdict, rec))
 
 
+# What the checks write records with, taken when this module is imported (before any exercise cell runs): an
+# exercise cell that replaces json.dumps or open later does not change how records are written, and is named in
+# the records' "_meta" for the grader to flag.
+_WRITERS = {"json.dumps": (json, "dumps", json.dumps), "json.dump": (json, "dump", json.dump),
+            "open": (builtins, "open", builtins.open), "os.replace": (os, "replace", os.replace)}
+_written: list[str] = []  # the records text this kernel wrote last
+
+
 def _export() -> None:
     """When grading, every record so far into the grader's file (the grader judges them; it trusts no outcome)."""
     path = os.environ.get(RECORDS_VARIABLE)
-    if path:
-        import json
+    if not path:
+        return
+    dumps, write_open = _WRITERS["json.dumps"][2], _WRITERS["open"][2]
+    patched = [name for name, (owner, attr, original) in _WRITERS.items() if getattr(owner, attr, None) is not original]
+    try:
+        with write_open(path, encoding="utf-8") as f:
+            foreign = bool(_written) and f.read() != _written[-1]
+    except OSError:
+        foreign = bool(_written)
+    meta = {"patched": patched, "foreign_write": foreign or bool(_meta_seen.get("foreign_write"))}
+    _meta_seen.update(meta)
+    try:
+        text = dumps({**_records, "_meta": meta}, default=repr)
+        with write_open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        _written[:] = [text]
+    except (OSError, ValueError, TypeError, RecursionError):
+        pass
 
-        try:
-            with open(path, "w", encoding="utf-8") as f:
-                json.dump(_records, f, default=repr)
-        except (OSError, ValueError, TypeError):
-            pass
+
+_meta_seen: dict[str, object] = {}
 
 
 def lend(exercise: Exercise, find: Callable[[], tuple[object, dict | None]], probe: Callable[[object], dict],

@@ -256,9 +256,12 @@ def _grade_options(p: argparse.ArgumentParser) -> None:
     timeout(300, "seconds before a submission is stopped")(p)
     p.add_argument("--resume", action="store_true", help="skip submissions already graded in --out (rows that "
                                                          "verify against this grader's key)")
-    limits = p.add_argument_group("sandbox limits (per submission)")
-    limits.add_argument("--memory", default="3G", help="address space of each process (default 3G)")
-    limits.add_argument("--processes", type=int, default=256, help="processes and threads (default 256)")
+    limits = p.add_argument_group("sandbox limits (per submission, for all its processes together where the grader "
+                                   "can make a cgroup: as root; the sandbox column of the table says which held)")
+    limits.add_argument("--memory", default="3G", help="memory of the whole run, and address space of each process "
+                                                      "(default 3G)")
+    limits.add_argument("--processes", type=int, default=256, help="processes and threads of the whole run "
+                                                                   "(default 256)")
     limits.add_argument("--file-size", default="256M", help="largest file it may write (default 256M)")
     limits.add_argument("--scratch", default="512M", help="all files in its scratch folder (default 512M)")
     limits.add_argument("--output-limit", default="20M", help="the executed copy; larger is kept without outputs "
@@ -270,25 +273,24 @@ def _grade_options(p: argparse.ArgumentParser) -> None:
 
 @command("grade", "grade submitted exercise notebooks, one fresh kernel each, into a CSV", _grade_options)
 def cmd_grade(args: argparse.Namespace) -> int:
-    from .grade import grade
+    from .grade import grade, preflight
     from .grid import resolve_params
-    from .sandbox import Limits, available, parse_size
+    from .sandbox import Limits, parse_size
     from .tables import table_text
 
-    params = resolve_params(args.notebook, _pairs(args.p))
-    missing = None if (args.no_sandbox or args.scheduler) else available()
-    if missing:  # before anything starts: no sandbox, no grading
-        raise LabError(missing)
+    params = resolve_params(args.notebook, _pairs(args.p))  # the arguments first; grade() then checks the sandbox
     if args.processes < 16 or args.timeout <= 0:
         raise LabError("--processes must be at least 16 and --timeout above 0 (a kernel alone needs that much)")
     limits = Limits(memory=parse_size(args.memory, "--memory"), processes=args.processes,
                     file_size=parse_size(args.file_size, "--file-size"), scratch=parse_size(args.scratch, "--scratch"),
                     output=parse_size(args.output_limit, "--output-limit"), wall=args.timeout)
+    preflight(Path(args.notebook).resolve(), not args.no_sandbox, args.scheduler)  # before the progress bar
     with _progress(len(args.submissions), "grade", "notebook", args.quiet) as tick:
         rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
                      args.kernel, on_done=tick, scheduler=args.scheduler, limits=limits,
                      use_sandbox=not args.no_sandbox)
-    columns = [c for c in (rows[0] if rows else {}) if not c.endswith(" cause") and c not in ("digest", "flags")]
+    columns = [c for c in (rows[0] if rows else {})
+               if not c.endswith(" cause") and c not in ("digest", "flags", "file", "sandbox", "peak MiB")]
     print(table_text(rows, columns))
     flagged = sum(bool(r.get("flags")) for r in rows)
     if flagged:

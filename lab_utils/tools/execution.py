@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 KERNEL = "python3"
+# The runner writes b"1" to this inherited file descriptor once its kernel has answered, before any cell runs, and
+# closes it: the grader's sign that a kernel started (a run's own code never holds that descriptor).
+STARTED_FD_VARIABLE = "LAB_STARTED_FD"
 
 
 def command(src: Path | str, out: Path | str, params: Mapping[str, Any], kernel: str, cwd: Path | str,
@@ -60,6 +63,7 @@ def main(argv: list[str]) -> int:
     the parameters as JSON, the kernel on Unix sockets (kernel_config) and stopped at once when the last cell is
     done; a failed cell is a traceback and exit code 1, a dead kernel exit code 138 (as the `papermill` command)."""
     src, out, kernel, cwd, params, *given = argv
+    _started_fd.append(os.environ.pop(STARTED_FD_VARIABLE, ""))
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # as papermill's command: no debugger notice
     logging.basicConfig(level=logging.ERROR, format="%(message)s")
     import nbclient.exceptions
@@ -69,11 +73,23 @@ def main(argv: list[str]) -> int:
         with contextlib.nullcontext(given[0]) if given else tempfile.TemporaryDirectory(prefix="lab-kernel-") as folder:
             papermill.execute_notebook(src, out, parameters=json.loads(params), kernel_name=kernel, cwd=cwd,
                                        progress_bar=False, log_output=False, shutdown_kernel="immediate",
-                                       config=kernel_config(folder))
+                                       config=kernel_config(folder), on_notebook_start=_say_started)
     except nbclient.exceptions.DeadKernelError:
         traceback.print_exc()
         return 138
     return 0
+
+
+_started_fd: list[str] = []  # the descriptor from STARTED_FD_VARIABLE, taken out of the environment the kernel gets
+
+
+def _say_started(**_: Any) -> None:
+    """nbclient's hook after the kernel answered, before the first cell: tell the grader (see STARTED_FD_VARIABLE)."""
+    fd = _started_fd.pop() if _started_fd else ""
+    if fd.isdecimal():
+        with contextlib.suppress(OSError):
+            os.write(int(fd), b"1")
+            os.close(int(fd))
 
 
 def kernelspec(name: str, python: Path | str, folder: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -51,7 +51,8 @@ from .submissions import (
     parse_submission,
     read_submission,
 )
-from .verdicts import judge, speaking
+from .tables import inert
+from .verdicts import Judge, judge, speaking
 
 
 def _key(out_dir: Path) -> bytes:
@@ -76,20 +77,119 @@ def digest(key: bytes, row: Mapping[str, Any], submission: bytes, template: byte
 
 
 def _cell(value: Any) -> Any:
-    """A table cell that a spreadsheet will not run as a formula (text from a submission can start with =)."""
+    """A table cell that a spreadsheet will not run as a formula (text from a submission can start with =), and in
+    which no control character reaches a terminal or an editor."""
+    value = inert(value) if isinstance(value, str) else value
     return "'" + value if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
-def _names(paths: Sequence[Path]) -> list[str]:
-    names, seen = [], {}
+def names_of(paths: Sequence[Path]) -> list[str]:
+    """One key per submission, safe as a file name, never shared: a name that cleans to one already taken gets the
+    next free -2, -3, ... (a file named like another's numbered key cannot take that student's row)."""
+    names: list[str] = []
+    taken: set[str] = set()
     for p in paths:
-        base = "".join(c if c.isalnum() or c in "-_." else "_" for c in p.stem)[:60] or "submission"
-        seen[base] = seen.get(base, 0) + 1
-        names.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+        base = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in p.stem)[:60].strip(".")
+        name, number = base or "submission", 1
+        while name.lower() in taken:  # case-insensitive: the executed copies share a folder
+            number += 1
+            name = f"{base or 'submission'}-{number}"
+        taken.add(name.lower())
+        names.append(name)
     return names
 
 
 NO_SANDBOX = "graded WITHOUT a sandbox (--no-sandbox): its code ran with the grader's rights"
+
+
+@dataclasses.dataclass
+class Job:
+    """One submission to grade: its key, the file it came from, its bytes, and once assembled what runs."""
+
+    name: str
+    path: Path
+    content: bytes
+    notebook: dict[str, Any] | None = None
+    missing: list[str] = dataclasses.field(default_factory=list)
+    flags: list[str] = dataclasses.field(default_factory=list)
+    seed: int = 0
+
+
+def _jobs(paths: Sequence[Path]) -> list[Job]:
+    return [Job(name, path, path.read_bytes() if path.is_file() and path.stat().st_size <= MAX_BYTES else b"")
+            for path, name in zip(paths, names_of(paths))]
+
+
+def _prepare(job: Job, template: Mapping[str, Any], allowed: set[str], use_sandbox: bool) -> str | None:
+    """Assemble a job's notebook and scan its exercise cells; the reason it cannot run, if so."""
+    job.flags = [] if use_sandbox else [NO_SANDBOX]
+    try:
+        # bytes read once (they also sign the row); a missing or oversized file gets read_submission's reason
+        submission = parse_submission(job.content) if job.content else read_submission(job.path)
+        job.notebook, job.missing, notes = assemble(template, submission)
+    except LabError as e:
+        return str(e)
+    job.flags += notes
+    for cell in job.notebook["cells"]:
+        if EXERCISE_TAG in tags(cell) and cell["id"] not in job.missing:
+            job.flags += scan(source_text(cell), cell["id"], allowed)
+    job.seed = secrets.randbelow(2 ** 31 - 2) + 1  # chosen here, per run: a record made for another run fails
+    return None
+
+
+class GradeBook:
+    """grades.csv: rows by submission key in the batch's order, saved atomically after each, each signed with the
+    grader's key; --resume keeps the rows that verify."""
+
+    def __init__(self, path: Path, columns: list[str], jobs: Sequence[Job], key: bytes, template: bytes):
+        self.path, self.columns, self.key, self.template = path, columns, key, template
+        self.order = [j.name for j in jobs]
+        self.content = {j.name: j.content for j in jobs}
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def resume(self) -> None:
+        if not self.path.is_file():
+            return
+        with self.path.open(newline="", encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                name = r.get("submission")
+                if name in self.content and r.get("status") == "graded" and hmac.compare_digest(
+                        r.get("digest") or "", digest(self.key, r, self.content[name], self.template)):
+                    self.rows[name] = r
+
+    def add(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        row = {c: _cell(row.get(c, "")) for c in self.columns}  # the row as the table holds it: what it signs
+        row["digest"] = digest(self.key, row, self.content[row["submission"]], self.template)
+        self.rows[row["submission"]] = row
+        self.save()
+        return row
+
+    def save(self) -> None:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=self.columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.rows[n] for n in self.order if n in self.rows)
+        atomic_write(self.path, buf.getvalue())
+
+    def ordered(self) -> list[dict[str, Any]]:
+        return [self.rows[n] for n in self.order if n in self.rows]
+
+
+def columns_of(exercises: Sequence[Exercise]) -> list[str]:
+    """The columns of grades.csv."""
+    return ["submission", "file", "status", *(ex.id for ex in exercises), "total",
+            *(f"{ex.id} cause" for ex in exercises), "seconds", "peak MiB", "sandbox", "flags", "error", "digest"]
+
+
+def preflight(template_path: Path, use_sandbox: bool, scheduler: str | None) -> dict[str, Any]:
+    """The template, checked, and then the sandbox (the arguments first, then the machine): LabError otherwise."""
+    template = load_notebook(template_path)
+    check_template(template, template_path.name)
+    if use_sandbox and scheduler is None:
+        missing_sandbox = sandbox.available()
+        if missing_sandbox:
+            raise LabError(missing_sandbox)
+    return template
 
 
 def grade(
@@ -100,92 +200,60 @@ def grade(
 ) -> list[dict[str, Any]]:
     """Grade every submission against an exercise notebook, each in its own sandbox (here, or on the Dask cluster
     at `scheduler`); write out_csv after each, then the report; return the rows in order."""
-    if use_sandbox and scheduler is None:
-        missing_sandbox = sandbox.available()
-        if missing_sandbox:
-            raise LabError(missing_sandbox)
+    template_path = Path(template_path).resolve()
+    template_bytes = template_path.read_bytes()
+    template = preflight(template_path, use_sandbox, scheduler)
     if not use_sandbox:
         print(f"lab grade: warning: every submission is {NO_SANDBOX}", file=sys.stderr)
     limits = limits or sandbox.Limits()
     if timeout is not None:
         limits = dataclasses.replace(limits, wall=float(timeout))
-    template_path = Path(template_path).resolve()
-    template_bytes = template_path.read_bytes()
-    template = load_notebook(template_path)
-    check_template(template, template_path.name)
     module, exercises, allowed = exercises_of(template)
-    spoken = language_of(template)
     out_csv = Path(out_csv)
     out_dir = out_csv.with_suffix("")  # executed copies, feedback and the report beside the table: grades/
-    key = _key(out_dir)
-    paths = [Path(s) for s in submissions]
-    names = _names(paths)
-    content = {n: (p.read_bytes() if p.is_file() and p.stat().st_size <= MAX_BYTES else b"") for p, n in
-               zip(paths, names)}
-    rows: dict[str, dict[str, Any]] = {}
-    if resume and out_csv.is_file():
-        with out_csv.open(newline="", encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                name = r.get("submission")
-                if name in content and r.get("status") == "graded" and hmac.compare_digest(
-                        r.get("digest") or "", digest(key, r, content[name], template_bytes)):
-                    rows[name] = r
-    todo = [(p, n) for p, n in zip(paths, names) if n not in rows]
-    outcomes: dict[str, dict[str, Outcome]] = {}
+    jobs = _jobs([Path(s) for s in submissions])
+    book = GradeBook(out_csv, columns_of(exercises), jobs, _key(out_dir), template_bytes)
+    if resume:
+        book.resume()
+    book.save()
 
-    columns = ["submission", "status", *(ex.id for ex in exercises), "total",
-               *(f"{ex.id} cause" for ex in exercises), "seconds", "flags", "error", "digest"]
-
-    def save() -> None:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows[n] for n in names if n in rows)
-        atomic_write(out_csv, buf.getvalue())
-
-    def done(row: dict[str, Any]) -> None:
-        row = {c: _cell(row.get(c, "")) for c in columns}  # the row as the table holds it: what the digest covers
-        row["digest"] = digest(key, row, content[row["submission"]], template_bytes)
-        rows[row["submission"]] = row
-        save()
+    def done(job: Job, row: dict[str, Any]) -> None:
+        row = book.add({**row, "file": job.path.name})
         if on_done:
             on_done(row)
 
-    save()
     batch = os.environ.get("LAB_BATCH") or secrets.token_hex(6)  # tags every process of this batch's runs
-    jobs, meta = [], []
-    for path, name in todo:
-        try:
-            # bytes read once (they also sign the row); a missing or oversized file gets read_submission's reason
-            submission = parse_submission(content[name]) if content[name] else read_submission(path)
-            nb, missing = assemble(template, submission)
-        except LabError as e:  # not a notebook: a row with the reason, nothing to run
-            row = {"submission": name, "status": "failed", "total": 0, "seconds": 0.0, "error": str(e),
-                   "flags": "" if use_sandbox else NO_SANDBOX}
-            done(row)
-            continue
-        flags = [] if use_sandbox else [NO_SANDBOX]
-        for cell in nb["cells"]:
-            if EXERCISE_TAG in tags(cell) and cell["id"] not in missing:
-                flags += scan(source_text(cell), cell["id"], allowed)
-        seed = secrets.randbelow(2 ** 31 - 2) + 1  # chosen here, per run: a record made for another run fails
-        jobs.append((dump_notebook(nb), dict(params or {}), kernel, limits, seed, use_sandbox, batch))
-        meta.append((name, missing, seed, flags, nb))
-    for index, result in run_many(jobs, kernel, None, workers, scheduler, fn=sandbox.run, failed=sandbox.failure):
-        name, missing, seed, flags, nb = meta[index]
-        if result["executed"]:
-            atomic_write(out_dir / f"{name}.ipynb", result["executed"])
-        else:  # nothing came back, or a copy over the output limit: the notebook as it was run, without outputs
-            atomic_write(out_dir / f"{name}.ipynb", dump_notebook(nb))
-        with speaking(spoken):  # a Korean edition's students read their lines and feedback in Korean
-            row, outcomes[name] = judge(name, result, module, exercises, seed, missing, flags)
-            atomic_write(out_dir / f"{name}.feedback.txt", feedback(name, exercises, outcomes[name], row))
-        done(row)
-    ordered = [rows[n] for n in names if n in rows]
+    runs = []
+    for job in (j for j in jobs if j.name not in book.rows):
+        why = _prepare(job, template, allowed, use_sandbox)
+        if why is None:
+            runs.append(job)
+        else:  # not a notebook: a row with the reason, nothing to run
+            done(job, {"submission": job.name, "status": "failed", "total": 0, "seconds": 0.0, "error": why,
+                       "flags": "; ".join(job.flags)})
+    _run(runs, template_path, module, exercises, language_of(template), out_dir, params, kernel, limits,
+         use_sandbox, batch, workers, scheduler, done)
     from .report import write_report
 
-    write_report(out_dir / "report.html", template_path.name, exercises, ordered)
-    return ordered
+    write_report(out_dir / "report.html", template_path.name, exercises, book.ordered())
+    return book.ordered()
+
+
+def _run(jobs: Sequence[Job], template_path: Path, module: str, exercises: Sequence[Exercise], spoken: str,
+         out_dir: Path, params: Mapping[str, Any] | None, kernel: str, limits: sandbox.Limits, use_sandbox: bool,
+         batch: str, workers: int, scheduler: str | None, done: Callable[[Job, dict[str, Any]], None]) -> None:
+    """Run the jobs (sandboxed, in parallel), judge each as it finishes, write its executed copy and feedback."""
+    args = [(dump_notebook(j.notebook), dict(params or {}), kernel, limits, j.seed, use_sandbox, batch) for j in jobs]
+    with Judge(module, spoken) as judge_process:
+        for index, result in run_many(args, kernel, None, workers, scheduler, fn=sandbox.run, failed=sandbox.failure):
+            job = jobs[index]
+            # nothing came back, or a copy over the output limit: the notebook as it was run, without outputs
+            atomic_write(out_dir / f"{job.name}.ipynb", result.executed or dump_notebook(job.notebook))
+            row, outcomes, flags = judge(job.name, result, exercises, job.seed, job.missing, judge_process)
+            row["flags"] = "; ".join(job.flags + flags)
+            with speaking(spoken):  # a Korean edition's students read their feedback in Korean
+                atomic_write(out_dir / f"{job.name}.feedback.txt", feedback(job.name, exercises, outcomes, row))
+            done(job, row)
 
 
 def feedback(name: str, exercises: Sequence[Exercise], outcomes: Mapping[str, Outcome], row: Mapping[str, Any],
@@ -200,4 +268,4 @@ def feedback(name: str, exercises: Sequence[Exercise], outcomes: Mapping[str, Ou
                         title=tr(ex.title), message=o.message or tr(o.status)))
     if row.get("error"):
         lines += ["", tr(NOTE, text=row["error"])]
-    return "\n".join(lines) + "\n"
+    return "\n".join(inert(line) for line in lines) + "\n"

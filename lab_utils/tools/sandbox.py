@@ -1,37 +1,51 @@
 """Run one untrusted notebook in a bubblewrap sandbox: own PID, network (loopback only), IPC and UTS namespaces, a
-read-only view of only the interpreter, the environment and the package, a private scratch folder as cwd, HOME and
-TMPDIR, a scrubbed environment, and limits (memory, processes, file size, scratch size, output size, wall time).
+read-only view of only the interpreter, the environment and the package (without the checks' answers), a private
+scratch folder as cwd, HOME and TMPDIR, a scrubbed environment, and limits that hold for the run as a whole.
 
 bubblewrap (https://github.com/containers/bubblewrap) is the standard unprivileged sandbox (Flatpak's). As root,
-the notebook runs as an unprivileged uid of its own (so that the process limit counts only its processes);
-otherwise bubblewrap makes a user namespace. Everything runs from the grader's side; this module is also what a
-Dask worker runs, and it needs only lab_utils there.
+the notebook runs as an unprivileged uid of its own (so that the process limit counts only its processes), its
+scratch is a tmpfs of the scratch limit's size (the filesystem counts every byte, directory and preallocated block),
+and memory and processes are limited for the whole run by a cgroup; otherwise bubblewrap makes a user namespace and
+the limits are per process (rlimits) with the scratch's size polled. Each row says which limits held
+(`RunResult.enforced`). Everything runs from the grader's side; this module is also what a Dask worker runs, and it
+needs only lab_utils there.
+
+What the grader takes back from a run (the executed copy, the records) is opened relative to the scratch folder
+it made, one path component at a time, never following a link (`read_inside`): the run owns its scratch and can put
+anything there, links to host files included.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
 import os
 import platform
 import queue
 import resource
+import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
-from .execution import KERNEL_START_FAILED, command, without_kernel_notice
+from .execution import STARTED_FD_VARIABLE, command
 
 MiB = 1024 * 1024
-RECORDS = "records.json"  # what the grader's last cell writes in the scratch folder: the probes' records
+RECORDS = "records.json"  # what the checks write in the scratch folder: the probes' records
 RECORDS_LIMIT = 8 * MiB
 LOG_LIMIT = 64 * 1024  # the tail of papermill's log that is read back
+SCRATCH_INODES = 65536  # files and folders a run's tmpfs scratch may hold (a notebook run makes about 60)
+ATTEMPTS = 3  # a kernel that never started is tried again, within the run's one time limit
 _UIDS: queue.Queue[int] = queue.Queue()
 for _uid in range(61000, 61064):  # one uid per sandbox running at once (as root): its own process count
     _UIDS.put(_uid)
@@ -39,14 +53,35 @@ for _uid in range(61000, 61064):  # one uid per sandbox running at once (as root
 
 @dataclass(frozen=True)
 class Limits:
-    """What one sandboxed run may use; the defaults fit the course's notebooks with room to spare."""
+    """What one sandboxed run may use, in total; the defaults fit the course's notebooks with room to spare."""
 
-    memory: int = 3 * 1024 * MiB  # address space of each process (RLIMIT_AS); notebook 03 runs at 1.6G, not 1.2G
-    processes: int = 256  # processes and threads of the run (RLIMIT_NPROC): notebook 03 peaks at 21
+    memory: int = 3 * 1024 * MiB  # all processes of the run (cgroup), and each one's address space (RLIMIT_AS)
+    processes: int = 256  # processes and threads of the run (cgroup pids.max, RLIMIT_NPROC): notebook 03 peaks at 21
     file_size: int = 256 * MiB  # the largest file it may write (RLIMIT_FSIZE)
-    scratch: int = 512 * MiB  # all files in its scratch folder, checked 4 times a second
+    scratch: int = 512 * MiB  # everything in its scratch folder (a tmpfs of this size, or polled 4 times a second)
     output: int = 20 * MiB  # the executed copy; a larger one is kept without outputs, with a note
-    wall: float = 300.0  # seconds from start to kill, whatever runs inside
+    wall: float = 300.0  # seconds from start to kill, all attempts together, whatever runs inside
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one sandboxed run gives back, as plain data (sent back from a Dask worker as it is)."""
+
+    code: int  # the runner's exit code (1 when the run was stopped at a limit)
+    log: str  # the tail of the runner's log
+    seconds: float
+    executed: str = ""  # the executed copy's text ('' if none came back, or it was over the output limit)
+    records: str = ""  # the records file's text ('' if none, or unreadable)
+    notes: tuple[str, ...] = ()  # why the run was stopped early, if it was
+    cut: str = ""  # why the executed copy was not kept
+    started: bool = False  # the runner said its kernel started (a signal the notebook's code cannot send)
+    peak_memory: int | None = None  # bytes, where a cgroup measured the whole run
+    enforced: str = ""  # which limits held for the run as a whole: 'cgroup memory+pids, tmpfs scratch', ...
+
+
+def failure(why: str) -> RunResult:
+    """The result of a run that could not start (no sandbox, or a cluster that could not run it): `why` only."""
+    return RunResult(code=1, log=why, seconds=0.0, notes=(why,))
 
 
 def parse_size(text: str, flag: str) -> int:
@@ -94,9 +129,20 @@ def _namespaces() -> list[str]:
     return common if os.geteuid() == 0 else ["--unshare-user", *common]
 
 
+def hidden_paths() -> list[Path]:
+    """The package's files a grading run must not see: the checks' answers (verdicts, reference solutions,
+    stand-ins) and the 2-H-1 network, which is notebook 03's first answer. A run can then make evidence only by
+    computing it."""
+    import lab_utils
+
+    package = Path(lab_utils.__file__).resolve().parent
+    return [package / "exercises" / "answers", package / "batched.py"]
+
+
 @functools.lru_cache(maxsize=1)
 def _views() -> tuple[str, ...]:
-    """Read-only binds of only what a run needs: system libraries, the interpreter, the environment, lab_utils."""
+    """Read-only binds of only what a run needs: system libraries, the interpreter, the environment, lab_utils
+    without its answers."""
     import lab_utils
 
     paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
@@ -119,6 +165,11 @@ def _views() -> tuple[str, ...]:
                 args += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
             args += ["--ro-bind", str(path), str(path)]
+    for hidden in hidden_paths():  # an empty folder over the answers, an empty file over the network
+        if hidden.is_dir():
+            args += ["--tmpfs", str(hidden), "--remount-ro", str(hidden)]
+        elif hidden.exists():
+            args += ["--ro-bind", "/dev/null", str(hidden)]
     return tuple(args)
 
 
@@ -130,15 +181,6 @@ def _font_cache(home: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for font_list in cache.glob("fontlist-*.json"):
         shutil.copy(font_list, target / font_list.name)
-
-
-def _set_limits(limits: Limits, processes: int) -> None:
-    """In the child before bwrap starts: the limits every process of the run inherits."""
-    os.setsid()
-    for which, value in ((resource.RLIMIT_AS, limits.memory), (resource.RLIMIT_FSIZE, limits.file_size),
-                         (resource.RLIMIT_NPROC, processes), (resource.RLIMIT_CORE, 0),
-                         (resource.RLIMIT_NOFILE, 4096)):
-        resource.setrlimit(which, (value, value))
 
 
 def _my_tasks() -> int:
@@ -156,8 +198,8 @@ def _my_tasks() -> int:
 
 def _size(folder: Path, cap: int) -> int:
     total = 0
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
+    for root, dirs, files in os.walk(folder):
+        for name in files + dirs:  # folders take blocks too
             try:
                 total += os.lstat(os.path.join(root, name)).st_blocks * 512
             except OSError:
@@ -167,131 +209,314 @@ def _size(folder: Path, cap: int) -> int:
     return total
 
 
-def _read(path: Path, limit: int) -> str | None:
-    """A file the run wrote, if it is a plain file within `limit` bytes (never a link out of the scratch)."""
+def read_inside(folder: Path, relative: str, limit: int) -> tuple[str | None, bool]:
+    """The text of `folder`/`relative` if it is a plain file of at most `limit` bytes reached without following
+    any link (each component opened relative to the one before, O_NOFOLLOW); (None, over_limit) otherwise. Nothing
+    is read from a FIFO, a device or a file outside `folder`."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    parts = relative.split("/")
+    fds: list[int] = []
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > limit:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
+        fds.append(os.open(folder, flags | os.O_DIRECTORY))
+        for part in parts[:-1]:
+            fds.append(os.open(part, flags | os.O_DIRECTORY, dir_fd=fds[-1]))
+        fds.append(os.open(parts[-1], flags, dir_fd=fds[-1]))
+        info = os.fstat(fds[-1])
+        if not stat.S_ISREG(info.st_mode):
+            return None, False
+        if info.st_size > limit:
+            return None, True
+        with os.fdopen(os.dup(fds[-1]), "rb") as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            return None, True
+        return data.decode("utf-8", errors="replace"), False
     except OSError:
+        return None, False
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+# ---- limits for the run as a whole: a tmpfs scratch, a cgroup -------------------------------------------------
+
+_MS_NOSUID, _MS_NODEV, _MNT_DETACH = 2, 4, 2
+
+
+@functools.lru_cache(maxsize=1)
+def _libc() -> Any:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _mount_tmpfs(folder: Path, size: int) -> bool:
+    """A tmpfs of `size` bytes and SCRATCH_INODES entries on `folder` (root only); whether it was mounted."""
+    if os.geteuid() != 0 or platform.system() != "Linux":
+        return False
+    options = f"size={size},nr_inodes={SCRATCH_INODES},mode=0700".encode()
+    return _libc().mount(b"tmpfs", str(folder).encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, options) == 0
+
+
+def _unmount(folder: Path) -> None:
+    _libc().umount2(str(folder).encode(), _MNT_DETACH)  # lazily: whatever is left is freed with the mount
+
+
+class Cgroup:
+    """A cgroup for one run, with memory.max and pids.max (cgroup v2, or the v1 memory and pids hierarchies),
+    made under the grader's own cgroup where the grader may (root, or a delegated subtree); `ok` says if it was."""
+
+    def __init__(self, name: str, memory: int, processes: int):
+        self.dirs: list[Path] = []
+        self.why = ""
+        try:
+            self._make(name, memory, processes)
+        except OSError as e:
+            self.remove()
+            self.why = f"no cgroup ({e.strerror or e})"
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.dirs)
+
+    def _make(self, name: str, memory: int, processes: int) -> None:
+        own = dict(line.strip().split(":", 2)[1:] for line in Path("/proc/self/cgroup").read_text().splitlines()
+                   if line.count(":") >= 2)
+        unified = Path("/sys/fs/cgroup")
+        if (unified / "cgroup.controllers").is_file():  # cgroup v2
+            parent = unified / own.get("", "/").lstrip("/")
+            enabled = (parent / "cgroup.subtree_control").read_text().split()
+            if not {"memory", "pids"} <= set(enabled):
+                raise OSError(0, "the memory and pids controllers are not delegated to the grader's cgroup")
+            path = parent / name
+            path.mkdir()
+            self.dirs.append(path)
+            (path / "memory.max").write_text(str(memory))
+            with contextlib.suppress(OSError):
+                (path / "memory.swap.max").write_text("0")
+            (path / "pids.max").write_text(str(processes))
+            return
+        for controller, limit_files in (("memory", (("memory.limit_in_bytes", memory),
+                                                     ("memory.memsw.limit_in_bytes", memory))),
+                                        ("pids", (("pids.max", processes),))):
+            path = unified / controller / own.get(controller, "/").lstrip("/") / name
+            path.mkdir()
+            self.dirs.append(path)
+            for file, value in limit_files:
+                if (path / file).exists() or file == limit_files[0][0]:
+                    (path / file).write_text(str(value))
+
+    def join(self) -> None:
+        """Put the calling process in the cgroup (in the child, before it starts the sandbox)."""
+        for path in self.dirs:
+            with open(path / "cgroup.procs", "w") as f:
+                f.write(str(os.getpid()))
+
+    def peak(self) -> int | None:
+        """The most memory the run held at once, in bytes."""
+        for path in self.dirs:
+            for file in ("memory.peak", "memory.max_usage_in_bytes"):
+                with contextlib.suppress(OSError, ValueError):
+                    return int((path / file).read_text())
         return None
 
+    def out_of_memory(self) -> bool:
+        """Whether the kernel stopped a process of the run at the memory limit."""
+        for path in self.dirs:
+            for file in ("memory.events", "memory.oom_control"):
+                with contextlib.suppress(OSError, ValueError):
+                    counts = dict(line.split() for line in (path / file).read_text().splitlines() if " " in line)
+                    if int(counts.get("oom_kill", 0)) > 0:
+                        return True
+        return False
+
+    def kill(self) -> None:
+        """Kill every process left in the cgroup."""
+        for path in self.dirs:
+            with contextlib.suppress(OSError):
+                (path / "cgroup.kill").write_text("1")
+            for _ in range(3):
+                with contextlib.suppress(OSError, ValueError):
+                    for pid in (path / "cgroup.procs").read_text().split():
+                        with contextlib.suppress(ProcessLookupError, PermissionError):
+                            os.kill(int(pid), signal.SIGKILL)
+
+    def remove(self) -> None:
+        for path in self.dirs:
+            for _ in range(50):  # the killed processes leave the cgroup within milliseconds
+                try:
+                    path.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.02)
+        self.dirs = []
+
+
+# ---- one run --------------------------------------------------------------------------------------------------
 
 def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: int, sandbox: bool = True,
-        batch: str = "") -> dict[str, Any]:
+        batch: str = "") -> RunResult:
     """Execute a notebook's text with papermill (in the sandbox unless `sandbox` is False) with probe seed `seed`;
     every process of the run carries LAB_BATCH=`batch` in its environment (`ps e` finds a batch's processes).
 
-    Returns plain data: code, log (its tail), seconds, executed (text or ''), records (text or ''), notes (why a
-    run stopped early or was cut). Nothing of the run is left once this returns: its processes are dead (PID
-    namespace) and its scratch folder is removed."""
+    A run whose kernel never started (the runner's own signal, which the notebook cannot send) is tried again,
+    all attempts within `limits.wall`. Nothing of the run is left once this returns: its processes are dead (PID
+    namespace, cgroup) and its scratch folder is removed."""
     missing = _available() if sandbox else None
     if missing:  # e.g. a Dask worker without bubblewrap: the row says so, nothing runs unsandboxed
         return failure(missing)
+    deadline = time.perf_counter() + limits.wall
     with tempfile.TemporaryDirectory(prefix="lab-grade-") as private:
-        private_dir = Path(private)
-        for _attempt in range(3):
-            result = _run_once(private_dir, source, params, kernel, limits, seed, sandbox, batch)
-            if not any(sign in result["log"] for sign in KERNEL_START_FAILED):
-                break
-        result["log"] = without_kernel_notice(result["log"])
-        return result
+        for attempt in range(ATTEMPTS):
+            left = deadline - time.perf_counter()
+            result = _run_once(Path(private), source, params, kernel, limits, left, seed, sandbox, batch)
+            if result.started or attempt == ATTEMPTS - 1 or deadline - time.perf_counter() < 5:
+                return result
+    raise AssertionError("unreachable")
 
 
-def failure(why: str) -> dict[str, Any]:
-    """The result of a run that could not start (no sandbox, or a cluster that could not run it): `why` only."""
-    return {"code": 1, "log": why, "seconds": 0.0, "executed": "", "records": "", "notes": [why], "cut": ""}
-
-
-def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: int,
-              sandbox: bool, batch: str) -> dict[str, Any]:
-    scratch = private / "scratch"  # removed after each attempt (finally below)
-    for sub in ("tmp", "shm", "run"):
-        (scratch / sub).mkdir(parents=True)
-    (scratch / "source.ipynb").write_text(source, encoding="utf-8")
-    _font_cache(scratch)
-    root = os.geteuid() == 0
-    uid = _UIDS.get() if (sandbox and root) else None
+@contextlib.contextmanager
+def _scratch(private: Path, limits: Limits, sandbox: bool) -> Iterator[tuple[Path, bool]]:
+    """The run's scratch folder (a tmpfs of the scratch limit's size where the grader may mount one), removed after."""
+    scratch = private / "scratch"
+    scratch.mkdir()
+    mounted = sandbox and _mount_tmpfs(scratch, limits.scratch)
     try:
-        if uid is not None:
-            for path in [scratch, *scratch.rglob("*")]:
-                os.chown(path, uid, uid, follow_symlinks=False)
-        home = "/scratch" if sandbox else str(scratch)
-        env = {"HOME": home, "TMPDIR": f"{home}/tmp", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-               "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/.config/matplotlib", "IPYTHONDIR": f"{home}/.ipython",
-               "JUPYTER_RUNTIME_DIR": f"{home}/run", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
-               "LAB_PROBE_SEED": str(seed), "LAB_RECORDS": f"{home}/{RECORDS}", "LAB_BATCH": batch}
-        runner = command(f"{home}/source.ipynb", f"{home}/run/executed.ipynb", params, kernel, home)
-        if sandbox:
-            # The run's own /tmp first, the read-only views after it: an environment that lives under /tmp (a
-            # checkout there, its .venv) stays visible instead of being covered by the private /tmp.
-            cmd = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--bind", str(scratch / "tmp"),
-                   "/tmp", *_views(), "--proc", "/proc", "--dev", "/dev", "--bind", str(scratch), "/scratch",
-                   "--bind", str(scratch / "shm"), "/dev/shm", "--chdir", "/scratch", "--clearenv"]
-            for key, value in env.items():
-                cmd += ["--setenv", key, value]
-            if uid is not None:
-                setpriv = shutil.which("setpriv") or "setpriv"
-                cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", setpriv,
-                        "--reuid", str(uid), "--regid", str(uid), "--clear-groups", "--inh-caps=-all",
-                        "--bounding-set=-all"]
-            else:
-                cmd += ["--"]
-            cmd += runner
-            processes = limits.processes if uid is not None else _my_tasks() + limits.processes
-            run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-        else:
-            cmd, processes = runner, resource.RLIM_INFINITY
-            run_env = {**os.environ, **env}
-        result = _supervise(cmd, run_env, private, scratch, limits, processes, sandbox)
-        if not sandbox:  # no PID namespace: find what is left of the run (its kernel has a session of its own)
-            _kill_tagged(f"LAB_PROBE_SEED={seed}".encode())
-        return result
+        yield scratch, mounted
     finally:
-        if uid is not None:
-            _UIDS.put(uid)
+        if mounted:
+            _unmount(scratch)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path, limits: Limits, processes: int,
-               sandbox: bool) -> dict[str, Any]:
-    """Start the run, watch its time and scratch size, kill it at a limit; read back what it left."""
+def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, limits: Limits, wall: float,
+              seed: int, sandbox: bool, batch: str) -> RunResult:
+    root = os.geteuid() == 0
+    uid = _UIDS.get() if (sandbox and root) else None
+    group = Cgroup(f"lab-{batch or 'run'}-{seed}-{secrets.token_hex(3)}", limits.memory, limits.processes) \
+        if sandbox else None
+    try:
+        with _scratch(private, limits, sandbox) as (scratch, mounted):
+            for sub in ("tmp", "shm", "run"):
+                (scratch / sub).mkdir()
+            (scratch / "source.ipynb").write_text(source, encoding="utf-8")
+            _font_cache(scratch)
+            if uid is not None:
+                for path in [scratch, *scratch.rglob("*")]:
+                    os.chown(path, uid, uid, follow_symlinks=False)
+            cmd, env, processes = _command(scratch, params, kernel, limits, seed, sandbox, batch, uid)
+            enforced = ", ".join(filter(None, [
+                "cgroup memory+pids" if group and group.ok else "",
+                "tmpfs scratch" if mounted else ""])) or "per-process limits only"
+            result = _supervise(cmd, env, private, scratch, limits, wall, processes, sandbox, group, mounted)
+            return RunResult(**{**result, "enforced": enforced if sandbox else "no sandbox"})
+    finally:
+        if group is not None:
+            group.kill()
+            group.remove()
+        if not sandbox:  # no PID namespace: find what is left of the run (its kernel has a session of its own)
+            _kill_tagged(f"LAB_PROBE_SEED={seed}".encode())
+        if uid is not None:
+            _UIDS.put(uid)
+
+
+def _command(scratch: Path, params: dict[str, Any], kernel: str, limits: Limits, seed: int, sandbox: bool,
+             batch: str, uid: int | None) -> tuple[list[str], dict[str, str], int]:
+    """The command line of a run, the environment it starts with, and its process limit."""
+    home = "/scratch" if sandbox else str(scratch)
+    env = {"HOME": home, "TMPDIR": f"{home}/tmp", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+           "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/.config/matplotlib", "IPYTHONDIR": f"{home}/.ipython",
+           "JUPYTER_RUNTIME_DIR": f"{home}/run", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
+           "LAB_PROBE_SEED": str(seed), "LAB_RECORDS": f"{home}/{RECORDS}", "LAB_BATCH": batch}
+    runner = command(f"{home}/source.ipynb", f"{home}/run/executed.ipynb", params, kernel, home)
+    if not sandbox:
+        return runner, {**os.environ, **env}, resource.RLIM_INFINITY
+    # The run's own /tmp first, the read-only views after it: an environment that lives under /tmp (a checkout
+    # there, its .venv) stays visible instead of being covered by the private /tmp.
+    cmd = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--bind", str(scratch / "tmp"), "/tmp",
+           *_views(), "--proc", "/proc", "--dev", "/dev", "--bind", str(scratch), "/scratch",
+           "--bind", str(scratch / "shm"), "/dev/shm", "--chdir", "/scratch", "--clearenv"]
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
+    if uid is not None:
+        setpriv = shutil.which("setpriv") or "setpriv"
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--", setpriv, "--reuid", str(uid),
+                "--regid", str(uid), "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
+    else:
+        cmd += ["--"]
+    processes = limits.processes if uid is not None else _my_tasks() + limits.processes
+    return cmd + runner, {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, processes
+
+
+def _set_limits(limits: Limits, processes: int, group: Cgroup | None) -> None:
+    """In the child before bwrap starts: the cgroup, and the limits every process of the run inherits."""
+    os.setsid()
+    if group is not None and group.ok:
+        group.join()
+    for which, value in ((resource.RLIMIT_AS, limits.memory), (resource.RLIMIT_FSIZE, limits.file_size),
+                         (resource.RLIMIT_NPROC, processes), (resource.RLIMIT_CORE, 0),
+                         (resource.RLIMIT_NOFILE, 4096)):
+        resource.setrlimit(which, (value, value))
+
+
+def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path, limits: Limits, wall: float,
+               processes: int, sandbox: bool, group: Cgroup | None, mounted: bool) -> dict[str, Any]:
+    """Start the run, watch its time (and its scratch size, where no tmpfs holds it), kill it at a limit; read
+    back what it left."""
     notes: list[str] = []
     log_path = private / "log.txt"  # a file, not a pipe: nothing left running can hold the grader on it
+    started_read, started_write = os.pipe()  # the runner writes one byte once its kernel is up (fd not in the kernel)
+    env = {**env, STARTED_FD_VARIABLE: str(started_write)}
+    if sandbox:
+        cmd = [*cmd[:cmd.index("--clearenv") + 1], "--setenv", STARTED_FD_VARIABLE, str(started_write),
+               *cmd[cmd.index("--clearenv") + 1:]]
     start = time.perf_counter()
-    with log_path.open("wb") as log:
-        limit = (lambda: _set_limits(limits, processes)) if sandbox else os.setsid
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                preexec_fn=limit)
+    try:
+        with log_path.open("wb") as log:
+            limit = (lambda: _set_limits(limits, processes, group)) if sandbox else os.setsid
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                    preexec_fn=limit, pass_fds=(started_write,))
+            os.close(started_write)
+            started_write = -1
+            try:
+                while True:
+                    try:
+                        proc.wait(timeout=0.25)
+                        break
+                    except subprocess.TimeoutExpired:
+                        pass
+                    if time.perf_counter() - start > wall:
+                        notes.append(f"timed out after {limits.wall:g} s")
+                        break
+                    if not mounted and _size(scratch, limits.scratch) > limits.scratch:
+                        notes.append(f"stopped: its files passed the scratch limit of {limits.scratch // MiB} MiB")
+                        break
+            finally:
+                _kill(proc)
+        os.set_blocking(started_read, False)
         try:
-            while True:
-                try:
-                    proc.wait(timeout=0.25)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
-                if time.perf_counter() - start > limits.wall:
-                    notes.append(f"timed out after {limits.wall:g} s")
-                    break
-                if _size(scratch, limits.scratch) > limits.scratch:
-                    notes.append(f"stopped: its files passed the scratch limit of {limits.scratch // MiB} MiB")
-                    break
-        finally:
-            _kill(proc)
+            started = os.read(started_read, 1) == b"1"
+        except (BlockingIOError, OSError):
+            started = False
+    finally:
+        os.close(started_read)
+        if started_write >= 0:
+            os.close(started_write)
     seconds = round(time.perf_counter() - start, 2)
+    if group is not None and group.ok and group.out_of_memory():
+        notes.append(f"stopped: the run as a whole passed its memory limit of {limits.memory // MiB} MiB")
     with log_path.open("rb") as f:
         f.seek(max(0, log_path.stat().st_size - LOG_LIMIT))
         text = f.read().decode("utf-8", errors="replace")
     if notes:
         text = notes[0] + "\n" + text
-    executed_path = scratch / "run" / "executed.ipynb"
-    executed = _read(executed_path, limits.output) or ""
-    cut = ""
-    if not executed and executed_path.is_file() and executed_path.stat().st_size > limits.output:
-        cut = (f"the executed copy was {executed_path.stat().st_size / MiB:.0f} MiB, over the "
-               f"{limits.output // MiB} MiB limit: kept without its outputs")
-    return {"code": proc.returncode if not notes else 1, "log": text, "seconds": seconds, "executed": executed,
-            "records": _read(scratch / RECORDS, RECORDS_LIMIT) or "", "notes": notes, "cut": cut}
+    executed, too_big = read_inside(scratch, "run/executed.ipynb", limits.output)
+    cut = (f"the executed copy was over the {limits.output // MiB} MiB limit: kept without its outputs"
+           if too_big else "")
+    records, _ = read_inside(scratch, RECORDS, RECORDS_LIMIT)
+    return {"code": proc.returncode if not notes else 1, "log": text, "seconds": seconds, "executed": executed or "",
+            "records": records or "", "notes": tuple(notes), "cut": cut, "started": started,
+            "peak_memory": group.peak() if group is not None and group.ok else None}
 
 
 def _kill_tagged(tag: bytes) -> None:

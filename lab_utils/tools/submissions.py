@@ -9,6 +9,7 @@ import copy
 import difflib
 import importlib
 import json
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -72,15 +73,25 @@ def _code_cells(nb: Mapping[str, Any]) -> list[tuple[str | None, str]]:
     return out
 
 
-def assemble(template: Mapping[str, Any], submission: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+MAX_ANSWER = 100_000  # characters of one exercise cell's answer; the course's longest is under 2,000
+LIKENESS_SECONDS = 5.0  # likeness matching of one submission (cells without ids), before any sandbox starts
+
+
+def assemble(template: Mapping[str, Any], submission: Mapping[str, Any],
+             ) -> tuple[dict[str, Any], list[str], list[str]]:
     """The notebook to grade: the template with its exercise cells' code taken from the submission.
 
-    Returns it and the ids of exercise cells the submission has no answer for (they keep their placeholder)."""
+    Returns it, the ids of exercise cells the submission has no answer for (they keep their placeholder), and
+    notes on caps that were hit (an answer too long to use, likeness matching stopped at its time limit)."""
     nb = copy.deepcopy(dict(template))
     answers = _code_cells(submission)
+    notes = [f"cell {cid or '(no id)'}: an answer of {len(src):,} characters is too long to grade"
+             for cid, src in answers if len(src) > MAX_ANSWER][:3]
+    answers = [(cid, src) for cid, src in answers if len(src) <= MAX_ANSWER]
     by_id = {cid: src for cid, src in answers if cid}
-    used: set[int] = set()
+    unmatched = [i for i, (cid, _) in enumerate(answers) if not (cid and cid in _exercise_ids(nb))]
     missing = []
+    deadline = time.monotonic() + LIKENESS_SECONDS
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
@@ -92,16 +103,37 @@ def assemble(template: Mapping[str, Any], submission: Mapping[str, Any]) -> tupl
         if cell["id"] in by_id:
             cell["source"] = by_id[cell["id"]]
             continue
-        stub = source_text(cell)
-        ratios = [(difflib.SequenceMatcher(None, stub, src).ratio(), i) for i, (_, src) in enumerate(answers)
-                  if i not in used]
-        best = max(ratios, default=(0.0, -1))
-        if best[0] >= LIKENESS:
-            used.add(best[1])
-            cell["source"] = answers[best[1]][1]
-        else:
+        best = _most_alike(source_text(cell), [(i, answers[i][1]) for i in unmatched], deadline)
+        if best is None:
             missing.append(cell["id"])
-    return nb, missing
+            if time.monotonic() > deadline and not any("likeness" in n for n in notes):
+                notes.append(f"likeness matching stopped after {LIKENESS_SECONDS:g} s ({len(answers):,} code cells "
+                             f"without matching ids)")
+            continue
+        unmatched.remove(best)
+        cell["source"] = answers[best][1]
+    return nb, missing, notes
+
+
+def _exercise_ids(nb: Mapping[str, Any]) -> set[str]:
+    return {c["id"] for c in nb["cells"] if EXERCISE_TAG in tags(c)}
+
+
+def _most_alike(stub: str, candidates: list[tuple[int, str]], deadline: float) -> int | None:
+    """The index of the candidate most like `stub` (at least LIKENESS), or None; the cheap upper bounds of
+    difflib first, and nothing after `deadline`."""
+    best, best_ratio = None, LIKENESS
+    matcher = difflib.SequenceMatcher(None)
+    matcher.set_seq1(stub)
+    for i, src in candidates:
+        if time.monotonic() > deadline:
+            return None
+        matcher.set_seq2(src)
+        if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
+            ratio = matcher.ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = i, ratio
+    return best
 
 
 def scores(executed: Mapping[str, Any]) -> dict[str, str] | None:

@@ -10,6 +10,17 @@ from typing import Any
 
 from .grid import params_id
 
+# Characters that steer a terminal or reorder text rather than show: C0/C1 controls (ESC starts the sequences that
+# clear a screen, set a window title or move the cursor) and the bidirectional overrides.
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def inert(text: str) -> str:
+    """`text` with every control character except the newline shown as an escape (\\x1b, \\u202e): student text
+    shown in a terminal, a CSV, a feedback file or a report can only be read, never act."""
+    return "".join(c if c == "\n" or (c.isprintable() and c not in _BIDI) or c == " " else
+                   c.encode("unicode_escape").decode("ascii") for c in text)
+
 
 def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
     """One table row: params, status, seconds, scalar results, error."""
