@@ -22,22 +22,6 @@ from .i18n import tr
 # The hidden layer's activations, by the name notebook 03's `activation` parameter gives them.
 ACTIVATIONS: dict[str, type[nn.Module]] = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 OPTIMIZERS = ("sgd", "adam")
-
-
-class MultiLayerPerceptron(nn.Module):
-    """The lecture's 2-H-1 network under notebook 03's layer names (linear1, activation, linear2, output): the one
-    definition behind the exercise's stand-in, the playground's network and `BatchResult.state_dict`'s layout;
-    train_batched computes exactly its forward pass for many seeds at once."""
-
-    def __init__(self, hidden: int = 3, activation: str = "sigmoid"):
-        super().__init__()
-        self.linear1 = nn.Linear(2, hidden)
-        self.activation = ACTIVATIONS[activation]()
-        self.linear2 = nn.Linear(hidden, 1)
-        self.output = nn.Sigmoid()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.output(self.linear2(self.activation(self.linear1(x))))
 _BCE_EPS = 1e-12  # the clamp nn.BCELoss uses in its backward pass
 # A prediction within 0.1 of 0.5 is a guess, not a decision: stuck networks output 0.5 +- 1e-4 on two inputs, and
 # which side of 0.5 they land on changes with the last bits of float32 arithmetic (another CPU, another build).

@@ -5,6 +5,8 @@ import torch
 
 import lab_utils as lab
 from lab_utils.exercises import core, linear, logistic, mlp, probe, stubs
+from lab_utils.exercises.answers import linear as linear_answers
+from lab_utils.exercises.answers import mlp as mlp_answers
 
 
 class Explodes(torch.nn.Module):
@@ -26,10 +28,10 @@ def judged(verdict, record: dict) -> None:
 
 
 CHECKS = {
-    "training_loop": lambda v: judged(linear.verdict_loop, {
+    "training_loop": lambda v: judged(linear_answers.verdict_loop, {
         "W": probe.data(v), "b": probe.data(v), "events": None, "X": [[1.0]], "y": [[1.0]], "lr": 0.01, "epochs": 3,
         "lecture_start": [0.5, 0.5]}),
-    "gradients": lambda v: judged(linear.verdict_gradients, {"runs": [{
+    "gradients": lambda v: judged(linear_answers.verdict_gradients, {"runs": [{
         "dW": probe.data(v), "db": probe.data(v), "W": probe.data(torch.ones(1)), "b": probe.data(torch.ones(1)),
         "X": probe.data(X1), "y": probe.data(y1), "error": None}]}),
     "module_class": lambda v: linear.module_class(v),
@@ -37,7 +39,7 @@ CHECKS = {
     "bce": lambda v: logistic.bce(v),
     "train_on_logits": lambda v: logistic.train_on_logits(v, v),
     "mlp_class": lambda v: mlp.mlp_class(v),
-    "configuration": lambda v: judged(mlp.verdict_config, {
+    "configuration": lambda v: judged(mlp_answers.verdict_config, {
         "hidden": probe.data(v), "optimizer": probe.data(v), "lr": probe.data(v), "X": X3.tolist(), "y": y3.tolist()}),
 }
 
@@ -57,17 +59,17 @@ def test_the_placeholder_means_not_done_yet(name, capsys):
 
 
 def test_stand_ins_keep_the_notebook_running(capsys):
-    assert linear.module_class(...) is linear.StandIn
-    assert mlp.mlp_class(Explodes) is mlp.StandIn
+    assert linear.module_class(...) is linear_answers.StandIn
+    assert mlp.mlp_class(Explodes) is mlp_answers.StandIn
     assert "boom" in capsys.readouterr().out
-    assert mlp.StandIn(3, "tanh")(X3).shape == (4, 1)
+    assert mlp_answers.StandIn(3, "tanh")(X3).shape == (4, 1)
 
 
 def test_score_table_counts_the_last_outcome_of_each_exercise(capsys):
     cell = "dW = ...\ndb = ..."
     ns = {"In": ["", cell]}
     exec(cell + "\nfrom lab_utils.exercises import linear\nlinear.gradients()", ns)  # a notebook's namespace
-    linear.module_class(linear.StandIn)
+    linear.module_class(linear_answers.StandIn)
     linear.score_table()
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == "score: 1 / 3"
@@ -88,7 +90,7 @@ def test_is_stub_sees_placeholders_in_functions_and_classes():
             return y
 
     assert stubs.is_stub(...) and stubs.is_stub(todo) and stubs.is_stub(Half)
-    assert not stubs.is_stub(done) and not stubs.is_stub(None) and not stubs.is_stub(linear.StandIn)
+    assert not stubs.is_stub(done) and not stubs.is_stub(None) and not stubs.is_stub(linear_answers.StandIn)
 
 
 @pytest.mark.parametrize("error,hint", [

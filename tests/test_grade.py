@@ -348,6 +348,8 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
     assert strays == []
     assert not any(p.startswith((str(tmp_path), str(ROOT / "tests"), str(Path.home() / ".ssh"))) for p in view)
     assert "KERNEL FILES 0" in copies["explorer"] and "network closed" in copies["explorer"]
+    answers = str(Path(lab_utils.__file__).parent / "exercises" / "answers")
+    assert answers in view and not [p for p in view if p.startswith(answers + "/")]  # the answers are not there
     # hangs, kills and limits: each a row with its reason, none holds the batch
     assert grades("explorer") == ("graded", "pass", "pass", "2")  # its setsid child did not hold the run
     assert rows["loops"]["status"] == "failed" and rows["loops"]["error"] == "timed out after 10 s"
@@ -562,3 +564,142 @@ def test_a_korean_edition_is_graded_in_korean():
                         {"total": 0, "error": "timed out after 10 s"})
     assert outcome.message.startswith("아직") and "수를 두 배로" in text and "참고: timed out" in text
     assert tr("not done yet") == "not done yet"  # and English again after
+
+
+def _tensor(values: list, requires_grad: bool = False) -> dict:
+    import torch
+
+    t = torch.tensor(values, dtype=torch.float32)
+    return {"kind": "tensor", "shape": list(t.shape), "dtype": "float32", "requires_grad": requires_grad,
+            "leaf": True, "device": "cpu", "value": t.double().tolist()}
+
+
+def _forged_loop() -> dict:
+    """A blank notebook's forgery: 'lr 0, one epoch, W and b unchanged', consistent with itself."""
+    start = {"W": {"value": [0.3], "object": 0}, "b": {"value": [0.6], "object": 1}}
+    return {"X": [[1.0], [2.0]], "y": [[1.0], [2.0]], "seed": 0, "lr": 0.0, "epochs": 1,
+            "lecture_start": [0.3, 0.6], "error": None, "W": _tensor([0.3], True), "b": _tensor([0.6], True),
+            "optimizer": {"kind": "object", "name": "SGD"},
+            "events": [{"call": "zero_grad", "optimizer": 0, "kind": "SGD", "settings": {"lr": 0.0}, "holds":
+                        {"W": True, "b": True}, "params": 2},
+                       {"call": "backward", "loss": 1.0, "numel": 1, "state": start},
+                       {"call": "step", "optimizer": 0, "kind": "SGD", "settings": {"lr": 0.0},
+                        "holds": {"W": True, "b": True}, "params": 2, "state": start}]}
+
+
+def _forged_module(configs: int) -> dict:
+    """'nn.Linear with zero weights and zero outputs' at each size: consistent with itself."""
+    out = []
+    for x_in, x_out in ((1, 1), (2, 3), (4, 1))[:configs]:
+        layer = {"in": x_in, "out": x_out, "bias": True, "weight": _tensor([[0.0] * x_in] * x_out),
+                 "bias_value": _tensor([0.0] * x_out)}
+        out.append({"x_in": x_in, "x_out": x_out, "init_error": None, "linear": {"kind": "module", "name": "Linear"},
+                    "layer": layer, "linears": [["linear", x_in, x_out]], "params": [[x_out, x_in], [x_out]],
+                    "x": _tensor([[1.0] * x_in] * 5), "error": None, "y_hat": _tensor([[0.0] * x_out] * 5, True),
+                    "y_hat_again": _tensor([[0.0] * x_out] * 5, True), "trains": True})
+    return {"cls": {"kind": "class", "name": "LinearRegression", "module_class": True, "callable": True,
+                    "stub": False}, "configs": out, "cell_error": None}
+
+
+def _forged_mlp() -> dict:
+    """A 2-H-1 network whose every weight is zero: sigmoid(0) = 0.5 everywhere, consistent with itself."""
+    configs = []
+    for hidden, activation in ((3, "sigmoid"), (8, "tanh"), (4, "relu")):
+        zero = {"W1": _tensor([[0.0] * 2] * hidden), "b1": _tensor([0.0] * hidden),
+                "W2": _tensor([[0.0] * hidden]), "b2": _tensor([0.0])}
+        linears = [{"name": "linear1", "in": 2, "out": hidden, "bias": True, "weight": zero["W1"],
+                    "bias_value": zero["b1"]},
+                   {"name": "linear2", "in": hidden, "out": 1, "bias": True, "weight": zero["W2"],
+                    "bias_value": zero["b2"]}]
+        configs.append({"hidden": hidden, "activation": activation, "x": _tensor([[0.0, 0.0]] * 12),
+                        "init_error": None, "classes": [], "placeholders": [], "weights": zero, "linears": linears,
+                        "activation_module": {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU"}[activation],
+                        "n_params": 4 * hidden + 1, "calls": ["Linear", "Sigmoid"], "error": None,
+                        "y_hat": _tensor([[0.5]] * 12, True), "y_hat_again": _tensor([[0.5]] * 12, True),
+                        "untrained": []})
+    return {"cls": {"kind": "class", "name": "MultiLayerPerceptron", "module_class": True, "callable": True,
+                    "stub": False}, "configs": configs, "cell_error": None}
+
+
+@pytest.mark.parametrize("exercise,module,record", [
+    ("01-loop", "linear", _forged_loop()),
+    ("01-module", "linear", _forged_module(3)),
+    ("01-module", "linear", _forged_module(0)),  # nothing to judge: a pass on nothing
+    ("03-mlp", "mlp", _forged_mlp()),
+    ("02-logits", "logistic", {"fn": {"kind": "function", "name": "f", "callable": True, "stub": False},
+                               "runs": {}, "cell_error": None}),
+], ids=["loop-lr-0", "module-zeros", "module-no-configs", "mlp-zeros", "logits-no-runs"])
+def test_a_record_forged_without_the_answer_fails(exercise, module, record):
+    """Records a blank notebook could write without computing anything: consistent with themselves, but the grader
+    binds every input and parameter it chose (data, lr, epochs, sizes, the layers' weights) and requires the outcome
+    of each, so none passes. The same records made by the notebook's own seed 0 would be judged as they stand."""
+    from lab_utils.exercises import assess
+
+    outcome, _ = assess(exercise, json.loads(json.dumps(record)), 424242, module)
+    assert outcome.status == "failed", outcome
+
+
+def test_the_checks_only_record_in_a_grading_run_and_say_so_when_answers_are_missing(monkeypatch, capsys):
+    """Without the answers (a grading sandbox) a check records and says so; outside grading it names the broken
+    install instead of passing or failing anything."""
+    from lab_utils.exercises import core, practice
+
+    monkeypatch.setattr(core, "answers_for", lambda module: None)
+    monkeypatch.setenv("LAB_RECORDS", "/nonexistent/records.json")
+    core.run_check(practice.DOUBLE, lambda: {"x": 1, "out": 2})
+    monkeypatch.delenv("LAB_RECORDS")
+    core.run_check(practice.DOUBLE, lambda: {"x": 1, "out": 2})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["· Exercise 1 (double a number): recorded for the grader",
+                     "· Exercise 1 (double a number): this lab_utils has no lab_utils.exercises.answers, so nothing "
+                     "can check your answer: reinstall lab_utils"]
+    assert core.outcome("t-double").status == "not checked"
+
+
+FORGERS_01 = [
+    # records written by hand from a blank notebook, through paths the scan does not name (pathlib, a computed
+    # variable name), again and again until the kernel is gone: lr 0, one epoch, zero layers, each consistent
+    ("forge_file", "cell-10", r'''
+import json as j, os as o, pathlib, threading, time
+forged = FORGED
+def forge():
+    target = pathlib.Path(o.environ.get('LAB_' + 'RECORDS', 'r'))
+    while True:
+        time.sleep(0.01)
+        target.write_text(j.dumps(forged))
+threading.Thread(target=forge, daemon=True).start()
+W = ...
+b = ...
+optimizer = ...'''),
+    # the package's own reference loop, stand-in and verdicts, reached through a computed attribute name
+    ("reach", "cell-10", r'''
+import operator
+found = operator.attrgetter("__glo" + "bals__")(check.training_loop)
+reference = [found.get(name) for name in ("_descend", "StandIn", "verdict_loop")]
+answers = operator.attrgetter("__glo" + "bals__")(found["run_check"])["answers_for"]("linear")
+print("REACHED", reference, answers)
+W = ...
+b = ...
+optimizer = ...'''),
+]
+
+
+@pytest.mark.skipif(sandbox.available() is not None, reason="needs bubblewrap (apt-get install bubblewrap)")
+def test_blank_forgers_of_notebook_01_score_nothing(tmp_path):
+    """Blank notebooks that forge their records or reach for the package's answers: the grader chose every input,
+    and the sandbox holds no answer, so each scores 0 (and is flagged); the solution beside them scores 3."""
+    template = ROOT / "exercises" / "01_linear_regression.ipynb"
+    blank = json.loads(template.read_text())
+    forged = {"01-loop": _forged_loop(), "01-module": _forged_module(3)}
+    subs = [submission(tmp_path, "solution", json.loads((ROOT / "notebooks" / template.name).read_text()))]
+    for name, cell, source in FORGERS_01:
+        subs.append(submission(tmp_path, name, edit(blank, cell, source.strip().replace("FORGED", repr(forged)))))
+    out = lab("grade", template, *subs, "--out", tmp_path / "g.csv", "--timeout", "120", "--quiet", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr
+    rows = rows_of(tmp_path / "g.csv")
+    assert {n: r["total"] for n, r in rows.items()} == {"solution": "3", "forge_file": "0", "reach": "0"}
+    assert rows["forge_file"]["01-loop"] == rows["forge_file"]["01-module"] == "fail"
+    assert "the records file was not written by the checks" in rows["forge_file"]["flags"]
+    assert "the record held other inputs than this run's" in rows["forge_file"]["flags"]
+    assert "import operator" in rows["reach"]["flags"] and "the text '__glo'" in rows["reach"]["flags"]
+    assert "REACHED [None, None, None] None" in printed(tmp_path / "g" / "reach.ipynb")

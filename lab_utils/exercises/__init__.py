@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from .core import FAILED, NOT_RUN, Outcome, bind, judge, tr
+from .core import FAILED, NOT_RUN, PASSED, Outcome, absent, bind, judge, tr
 
 MODULES = ("linear", "logistic", "mlp", "practice")  # one per notebook, and the grader's practice example
 
@@ -22,7 +22,7 @@ def checks(module: str | None = None) -> dict[str, tuple[Callable[[dict], str], 
     checks module (e.g. 'practice': nothing else, torch included, is imported) or all."""
     table: dict = {}
     for name in MODULES if module is None else (module,):
-        table.update(importlib.import_module(f"{__name__}.{name}").CHECKS)
+        table.update(importlib.import_module(f"{__name__}.answers.{name}").CHECKS)
     return table
 
 
@@ -44,9 +44,14 @@ def assess(exercise_id: str, record: object, seed: int, module: str | None = Non
     if not isinstance(record, dict):
         record = {"error": {"type": "unreadable", "text": type(record).__name__}}
     verdict, given = table[exercise_id]
-    differ = bind(record, given(seed))
+    inputs = given(seed)
+    lacking = absent(record, inputs)
+    differ = bind(record, inputs)
     outcome = judge(verdict, record)
     if differ and outcome.status == FAILED:  # what the verdict found wrong is that the record is not this run's
         outcome = Outcome(FAILED, "replayed", tr("the record holds inputs this run's check never gave ({where}): "
                                                  "it was made elsewhere, not by this run", where=differ[0]))
+    elif lacking and outcome.status == PASSED:  # only a forged record passes without every input's outcome
+        outcome = Outcome(FAILED, "incomplete", tr("the record lacks what this run's check asked for ({where}): "
+                                                   "it was not made by the check", where=lacking[0]))
     return outcome, differ

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
+import importlib
 import json
 import math
 import os
@@ -20,6 +22,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 
 from ..i18n import LANGUAGES, N_, language, tr  # noqa: F401  (the checks' language is the package's)
 from ..nbfile import SCORES_KEY
@@ -62,11 +65,29 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise of a notebook: its id (e.g. '01-loop'), number within the notebook, and title."""
+    """One exercise of a notebook: its id (e.g. '01-loop'), number within the notebook, title, and the checks
+    module it belongs to (e.g. 'linear': its answers are lab_utils.exercises.answers.linear)."""
 
     id: str
     number: int
     title: str
+    module: str
+
+
+@functools.cache
+def answers_for(module: str) -> ModuleType | None:
+    """A checks module's answers (verdicts, stand-ins), or None where they are hidden: in a grading run the checks
+    only record what the student's code did, and the grader judges it."""
+    try:
+        return importlib.import_module(f"lab_utils.exercises.answers.{module}")
+    except ImportError:
+        return None
+
+
+def verdict_of(exercise: Exercise) -> Callable[[dict], str] | None:
+    """An exercise's verdict, or None in a grading run (see answers_for)."""
+    found = answers_for(exercise.module)
+    return found.CHECKS[exercise.id][0] if found is not None else None
 
 
 # The checks run in this kernel: exercise id -> outcome, and -> the probe's record. A re-run replaces its entry.
@@ -197,8 +218,24 @@ def bind(record: object, given: dict, path: str = "") -> list[str]:
     return differ
 
 
-def run_check(exercise: Exercise, probe: Callable[[], dict], verdict: Callable[[dict], str]) -> None:
-    """Probe the student's code (never raises, never hangs), judge the record, print one line, keep both.
+def absent(record: object, given: dict, path: str = "") -> list[str]:
+    """The paths of `given` that `record` does not have: a record that passes must hold the outcome of every input
+    the grader chose (a forged one that leaves some out would otherwise pass on the rest)."""
+    missing = []
+    for key, want in given.items():
+        where = f"{path}.{key}" if path else str(key)
+        has = isinstance(record, dict) and key in record or \
+            isinstance(record, list) and isinstance(key, int) and 0 <= key < len(record)
+        if not has:
+            missing.append(where)
+        elif isinstance(want, dict):
+            missing += absent(record[key], want, where)
+    return missing
+
+
+def run_check(exercise: Exercise, probe: Callable[[], dict]) -> None:
+    """Probe the student's code (never raises, never hangs), judge the record, print one line, keep both; in a
+    grading run (no answers), only record it for the grader.
 
     The probe runs student code under the time limit; whatever escapes it is recorded as the probe's error.
     Returns nothing, so that a check as the last line of a cell shows only its line (see outcome())."""
@@ -220,6 +257,16 @@ def run_check(exercise: Exercise, probe: Callable[[], dict], verdict: Callable[[
         _probing.clear()
     _records[exercise.id] = rec
     _export()
+    verdict = verdict_of(exercise)
+    if verdict is None and os.environ.get(RECORDS_VARIABLE):
+        print(tr("{mark} Exercise {number} ({title}): recorded for the grader", mark=MARK[NOT_RUN],
+                 number=exercise.number, title=tr(exercise.title)))
+        return
+    if verdict is None:  # not a grading run, yet no answers: an install made without them
+        print(tr("{mark} Exercise {number} ({title}): this lab_utils has no lab_utils.exercises.answers, so nothing "
+                 "can check your answer: reinstall lab_utils", mark=MARK[NOT_RUN], number=exercise.number,
+                 title=tr(exercise.title)))
+        return
     _record(exercise, judge(verdict, rec))
 
 
@@ -258,11 +305,11 @@ _meta_seen: dict[str, object] = {}
 
 
 def lend(exercise: Exercise, find: Callable[[], tuple[object, dict | None]], probe: Callable[[object], dict],
-         verdict: Callable[[dict], str], stand_in: type,
          adapt: Callable[[type, dict], type] | None = None) -> object:
-    """Check a student's class; return it if it passed (through `adapt`, given the record), else `stand_in`, a
-    working class lent to the cells below so that the notebook still runs. `find` returns (the class, the error
-    of the cell that should define it); it runs under the time limit, as it may re-run that cell."""
+    """Check a student's class; return it if it passed (through `adapt`, given the record), else the exercise's
+    stand-in, a working class lent to the cells below so that the notebook still runs. `find` returns (the class,
+    the error of the cell that should define it); it runs under the time limit, as it may re-run that cell. In a
+    grading run (no answers, no stand-in) the student's class goes on as it is."""
     found: dict = {}
 
     def run() -> dict:
@@ -270,10 +317,24 @@ def lend(exercise: Exercise, find: Callable[[], tuple[object, dict | None]], pro
         found["rec"] = probe(found["cls"]) | {"cell_error": error}
         return found["rec"]
 
-    run_check(exercise, run, verdict)
+    run_check(exercise, run)
+    answers = answers_for(exercise.module)
+    if answers is None:
+        return _as_is(found, adapt)
     if outcome(exercise.id).status != PASSED:
-        return stand_in
+        return answers.STAND_INS[exercise.id]
     return adapt(found["cls"], found["rec"]) if adapt else found["cls"]
+
+
+def _as_is(found: dict, adapt: Callable[[type, dict], type] | None) -> object:
+    """The student's class in a grading run: adapted where that works (the cells below read its layers)."""
+    cls = found.get("cls")
+    if adapt is None or not isinstance(cls, type):
+        return cls
+    try:
+        return adapt(cls, found["rec"])
+    except Exception:  # a class the adapter cannot read: the cells below meet it as it is
+        return cls
 
 
 def caller_namespace(depth: int = 2) -> dict:
@@ -300,6 +361,9 @@ def score_table(exercises: list[Exercise]) -> None:
     text = "\n".join(lines)
     # Notebook files store JSON with sorted keys: "order" keeps the exercises' order for the grader.
     data = {"exercises": rows, "order": list(rows), "passed": done, "total": len(exercises)}
+    if exercises and answers_for(exercises[0].module) is None:  # a grading run: the grader gives the score
+        text = tr("score: given by the grader (this run only recorded what your code did)")
+        data = {"order": list(rows), "total": len(exercises)}
     try:
         from IPython import get_ipython
         from IPython.display import display

@@ -70,7 +70,7 @@ def runtime_texts(root: Path) -> list[Text]:
     """Every template lab_utils passes to tr() or marks with N_() (the tools speak English and are not scanned)."""
     found: dict[str, Text] = {}
     package = root / "lab_utils"
-    for path in sorted([*package.glob("*.py"), *(package / "exercises").glob("*.py")]):
+    for path in sorted([*package.glob("*.py"), *(package / "exercises").rglob("*.py")]):
         rel = path.relative_to(root).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("tr", "N_") and node.args \

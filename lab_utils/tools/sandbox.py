@@ -130,13 +130,11 @@ def _namespaces() -> list[str]:
 
 
 def hidden_paths() -> list[Path]:
-    """The package's files a grading run must not see: the checks' answers (verdicts, reference solutions,
-    stand-ins) and the 2-H-1 network, which is notebook 03's first answer. A run can then make evidence only by
-    computing it."""
+    """The package's folders a grading run must not see: the checks' answers (verdicts, reference solutions,
+    stand-ins, the 2-H-1 network). A run can then make evidence only by computing it."""
     import lab_utils
 
-    package = Path(lab_utils.__file__).resolve().parent
-    return [package / "exercises" / "answers", package / "batched.py"]
+    return [Path(lab_utils.__file__).resolve().parent / "exercises" / "answers"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -165,11 +163,8 @@ def _views() -> tuple[str, ...]:
                 args += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
             args += ["--ro-bind", str(path), str(path)]
-    for hidden in hidden_paths():  # an empty folder over the answers, an empty file over the network
-        if hidden.is_dir():
-            args += ["--tmpfs", str(hidden), "--remount-ro", str(hidden)]
-        elif hidden.exists():
-            args += ["--ro-bind", "/dev/null", str(hidden)]
+    for hidden in hidden_paths():  # an empty, read-only folder over the answers
+        args += ["--tmpfs", str(hidden), "--remount-ro", str(hidden)]
     return tuple(args)
 
 

@@ -8,11 +8,13 @@ import ast
 # What an exercise cell has no business touching: the checks' and the grader's internals, the interpreter's
 # import machinery and frames, processes and sockets. A hit is a flag in the row (never a silent pass or a fail).
 FORBIDDEN_MODULES = {"builtins", "importlib", "ctypes", "gc", "inspect", "sys", "subprocess", "socket", "signal",
-                     "multiprocessing", "threading", "_thread", "pickle", "marshal", "lab_utils"}
+                     "multiprocessing", "threading", "_thread", "pickle", "marshal", "lab_utils", "operator", "types",
+                     "runpy", "code", "codeop", "sysconfig", "site"}
 
 
-FORBIDDEN_NAMES = {"__import__", "__builtins__", "exec", "eval", "compile", "globals", "vars", "getattr", "setattr",
-                   "delattr", "get_ipython", "breakpoint", "open"}
+FORBIDDEN_NAMES = {"__import__", "__builtins__", "exec", "eval", "compile", "globals", "locals", "vars", "getattr",
+                   "setattr", "delattr", "get_ipython", "breakpoint", "open", "attrgetter", "methodcaller",
+                   "itemgetter"}
 
 
 FORBIDDEN_ATTRS = {"modules", "_getframe", "f_back", "f_globals", "f_locals", "f_builtins", "tb_frame", "gi_frame",
@@ -26,6 +28,16 @@ INTERNAL_PREFIXES = ("given_", "verdict_", "probe_")  # the checks' functions a 
 
 
 NAMESPACES = ("check", "lab")  # the notebook's handles on the checks and on lab_utils: attribute access only
+
+# Names a notebook binds to libraries: an assignment to an attribute of one of them (json.dumps = ...,
+# torch.Tensor.backward = ...) replaces the library's function for everything in the kernel, the checks included.
+LIBRARIES = {"torch", "nn", "F", "optim", "np", "numpy", "json", "os", "math", "builtins", "random", "plt",
+             "matplotlib", "time", "io", "operator", "functools", "itertools", "pathlib", "lab", "check", "IPython",
+             "warnings", "contextlib", "copy", "re", "sys"}
+
+# Texts that name the machinery whatever the spelling around them: a double underscore ("__glo" + "bals__" is
+# two of them), the records file and its variable.
+FORBIDDEN_TEXTS = ("__", "lab_utils", "sys.modules", "records.json", "LAB_RECORDS", "LAB_PROBE_SEED")
 
 
 def python_source(source: str) -> tuple[str, list[tuple[int, str]]]:
@@ -53,6 +65,8 @@ def scan(source: str, cell_id: str, allowed: set[str]) -> list[str]:
     from .. import _EXPORTS
 
     bases = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    imported = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+                if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in NAMESPACES and id(node) not in bases:
             hit(node, f"{node.id} used as a value (an alias or a new binding hides what is reached through it)")
@@ -78,6 +92,19 @@ def scan(source: str, cell_id: str, allowed: set[str]) -> list[str]:
                                                    and node.attr not in ("__init__", "__name__")):
                 hit(node, f".{node.attr}")
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and \
-                any(word in node.value for word in ("lab_utils", "__import__", "sys.modules")):
+                any(word in node.value for word in FORBIDDEN_TEXTS):
             hit(node, f"the text {node.value[:40]!r}")
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            for target in getattr(node, "targets", None) or [node.target]:
+                root = _root(target)
+                if isinstance(target, (ast.Attribute, ast.Subscript)) and root in LIBRARIES | imported:
+                    hit(node, f"assigns to {ast.unparse(target)[:40]} (replaces what the library does for the "
+                              f"whole kernel)")
     return [f"cell {cell_id} line {line}: {what}" for line, _, what in sorted(found)]
+
+
+def _root(node: ast.AST) -> str | None:
+    """The name an attribute or subscript chain starts from (torch in torch.Tensor.backward), if any."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
