@@ -50,7 +50,7 @@ test: venv
 PY ?= python
 test-here:
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser" $(NBVAL) $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser" -rs $(NBVAL) $(PYTEST_ARGS)
 
 # nbval once more on PyTorch's portable CPU kernels (no AVX2/AVX-512 code paths): float32 results change in their
 # last bits, and the stored outputs must not (they print rounded values, rates with margin). The Korean solutions,
