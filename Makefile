@@ -9,11 +9,12 @@ PYTEST_ARGS ?=
 # Sanitize file and an explicit kernel: nbval runs the notebooks in this environment's python.
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help venv lab test test-here test-portable test-stack test-colab lint jupyter outputs editions site site-test bench colab-sync clean
+.PHONY: help venv lab test test-here test-ci test-portable test-stack test-colab lint jupyter outputs editions site site-test bench colab-sync clean
 
 help:
 	@echo "make lab      - set up .venv if needed, run every notebook headless, print what each reached"
 	@echo "make test     - set up .venv if needed, run unit tests and nbval over every notebook"
+	@echo "make test-ci  - the sandboxed grading batches and the cells-run-twice tests (CI runs them after make test)"
 	@echo "make test-portable - nbval on PyTorch's portable CPU kernels, English and Korean solutions (outputs must not depend on the CPU)"
 	@echo "make test-stack PY=python - the suite on an unpinned stack: no exact outputs, results within tolerances"
 	@echo "make test-colab [COLAB_PY=python3.13] - every notebook of every edition on Colab's stack (.ci/colab-constraints.txt)"
@@ -50,7 +51,12 @@ test: venv
 PY ?= python
 test-here:
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser" -rs $(NBVAL) $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser and not ci" -rs $(NBVAL) $(PYTEST_ARGS)
+
+# The tests that take longest and add least to a quick check: whole sandboxed grading batches (the hostile corpus,
+# forgers of notebook 01) and every notebook's cells run twice. CI runs them after make test (.ci/run).
+test-ci: venv
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "ci" -rs $(PYTEST_ARGS)
 
 # nbval once more on PyTorch's portable CPU kernels (no AVX2/AVX-512 code paths): float32 results change in their
 # last bits, and the stored outputs must not (they print rounded values, rates with margin). The Korean solutions,

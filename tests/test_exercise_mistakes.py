@@ -6,6 +6,7 @@ The cells run in this process (tests/cells.py): the data and setup cells, the ex
 place of its placeholder, and the check cell.
 """
 
+import copy
 import json
 from dataclasses import dataclass
 
@@ -13,25 +14,38 @@ import matplotlib.pyplot as plt
 import pytest
 
 from lab_utils.exercises import assess, core, verdicts
+from lab_utils.tools.needed import needed
 
 from .cells import code_cells, exercise, filled, run
 
 NB1, NB2, NB3 = "01_linear_regression", "02_logistic_regression", "03_multilayer_perceptron"
-# exercise cell -> (notebook, cells before it, its check cell, exercise id)
+# exercise cell -> (notebook, its check cell, exercise id); the cells run before it are those a grading run keeps
+# (lab_utils.tools.needed), so the whole catalogue is judged as the grader runs it.
 EXERCISES = {
-    "cell-10": (NB1, ["cell-04", "cell-05", "cell-06", "cell-08"], "check-01-loop", "01-loop"),
-    "cell-18": (NB1, ["cell-04", "cell-05", "cell-06", "cell-08", "cell-10", "cell-14"], "check-01-gradients",
-                "01-gradients"),
-    "cell-24": (NB1, ["cell-04", "cell-05", "cell-06", "cell-08", "cell-10", "cell-14"], "check-01-module",
-                "01-module"),
-    "ex-sigmoid": (NB2, ["cell-04", "cell-05", "cell-06"], "check-02-sigmoid", "02-sigmoid"),
-    "ex-bce": (NB2, ["cell-04", "cell-05", "cell-06"], "check-02-bce", "02-bce"),
-    "cell-32": (NB2, ["cell-04", "cell-05", "cell-06", "cell-15", "cell-16"], "check-02-logits", "02-logits"),
-    "cell-15": (NB3, ["cell-04", "cell-05", "cell-06", "cell-08"], "check-03-mlp", "03-mlp"),
-    "ex-forward": (NB3, ["cell-04", "cell-05", "cell-06", "cell-08", "cell-15", "check-03-mlp", "cell-16"],
-                   "check-03-forward", "03-forward"),
-    "ex-config": (NB3, ["cell-04", "cell-05", "cell-06", "cell-08"], "check-03-config", "03-config"),
+    "cell-10": (NB1, "check-01-loop", "01-loop"),
+    "cell-18": (NB1, "check-01-gradients", "01-gradients"),
+    "cell-24": (NB1, "check-01-module", "01-module"),
+    "ex-sigmoid": (NB2, "check-02-sigmoid", "02-sigmoid"),
+    "ex-bce": (NB2, "check-02-bce", "02-bce"),
+    "cell-32": (NB2, "check-02-logits", "02-logits"),
+    "cell-15": (NB3, "check-03-mlp", "03-mlp"),
+    "ex-forward": (NB3, "check-03-forward", "03-forward"),
+    "ex-config": (NB3, "check-03-config", "03-config"),
 }
+MODULES = {NB1: "linear", NB2: "logistic", NB3: "mlp"}
+
+
+def before(name: str, cell: str, code: str, all_cells: bool = False) -> list[str]:
+    """The code cells run before an exercise cell holding `code`: those a grading run keeps, or with all_cells every
+    one (but the Colab install and the widget)."""
+    nb = copy.deepcopy(exercise(name))
+    next(c for c in nb["cells"] if c.get("id") == cell)["source"] = code
+    keep = set(needed(nb, MODULES[name]))
+    ids = [c["id"] for c in code_cells(nb) if (all_cells or c["id"] in keep) and c["id"] != "playground"
+           and "colab-install" not in c["metadata"].get("tags", [])]
+    return ids[: ids.index(cell)]
+
+
 SMALL = {NB1: {}, NB2: {"epochs": 300}, NB3: {"epochs": 300, "n_models": 20, "grid_models": 10, "grid_epochs": 100}}
 
 
@@ -43,21 +57,22 @@ class Case:
     edit: tuple = ()  # (old, new) replacements in the filled cell, for mistakes outside the placeholders
 
 
-def check(case: Case, rest: bool | list[str] = False) -> tuple[core.Outcome, str]:
+def check(case: Case, rest: bool | list[str] = False, all_cells: bool = False) -> tuple[core.Outcome, str]:
     """Run the exercise with the answer, then its check (and with rest, the whole notebook); the outcome. The
     probe's record, written as JSON and read back, must give the same verdict (it is plain data)."""
-    name, before, check_cell, exercise_id = EXERCISES[case.cell]
+    name, check_cell, exercise_id = EXERCISES[case.cell]
     nb = exercise(name)
     code = filled(nb, case.cell, *case.answers)
     for old, new in case.edit:
         assert old in code, (old, code)
         code = code.replace(old, new)
-    cells = [*before, case.cell, check_cell]
+    cells_before = before(name, case.cell, code, all_cells or bool(rest))  # later cells need what they read
+    cells = [*cells_before, case.cell, check_cell]
     if rest is True:  # the whole notebook but the Colab install and the widget
         cells = [c["id"] for c in code_cells(nb) if c["id"] != "playground"
                  and "colab-install" not in c["metadata"].get("tags", [])]
     elif rest:  # the cells that use the answer, and those they need
-        cells = [*before, *rest[:-1], case.cell, check_cell, rest[-1]]
+        cells = [*cells_before, *rest[:-1], case.cell, check_cell, rest[-1]]
     out, _ = run(nb, cells, {case.cell: code}, SMALL[name] if rest or name == NB3 else None)
     plt.close("all")
     result = core.outcome(exercise_id)
@@ -351,9 +366,8 @@ def test_a_cell_that_raised_gets_one_line_with_its_line_number():
 
 def test_the_check_leaves_the_notebook_as_it_was():
     nb = exercise(NB1)
-    name, before, check_cell, _ = EXERCISES["cell-10"]
     code = filled(nb, "cell-10", LOOP)
-    out, ns = run(nb, [*before, "cell-10"], {"cell-10": code})
+    out, ns = run(nb, [*before(NB1, "cell-10", code), "cell-10"], {"cell-10": code})
     import torch
 
     W, state = ns["W"].detach().clone(), torch.random.get_rng_state()
@@ -392,7 +406,7 @@ FIRST_CORRECT = {c.cell: c for c in reversed(CORRECT)}  # one correct answer per
 def test_the_grader_reaches_the_same_verdict_on_the_seed_it_chose_and_not_on_another(cell, monkeypatch):
     """Grading: the probe draws its inputs from the grader's seed; the grader's own inputs for that seed match the
     record (nothing flagged) and give the kernel's outcome; the same record judged for another seed's run fails."""
-    exercise_id = EXERCISES[cell][3]
+    exercise_id = EXERCISES[cell][2]
     monkeypatch.setenv(core.SEED_VARIABLE, "7345")
     result, out = check(FIRST_CORRECT[cell])
     assert result.status == core.PASSED, out
@@ -402,3 +416,17 @@ def test_the_grader_reaches_the_same_verdict_on_the_seed_it_chose_and_not_on_ano
     if exercise_id != "03-config":  # judged on XOR alone: no input of its record is drawn from the seed
         outcome, differ = assess(exercise_id, json.loads(record), 7346)
         assert (outcome.status, outcome.cause) == (core.FAILED, "replayed") and differ
+
+
+FIRST_MISTAKE = {c.cell: c for c in reversed(MISTAKES)}  # one mistake per exercise
+
+
+@pytest.mark.parametrize("case", [*FIRST_MISTAKE.values(), *FIRST_CORRECT.values()],
+                         ids=lambda c: f"{c.cell}:{c.cause}")
+def test_the_cells_a_grading_run_skips_change_no_outcome(case):
+    """Every code cell before the exercise (figures, studies and all) or only those the grader keeps: the same
+    outcome and cause. (The whole catalogue above already runs with only the kept cells.)"""
+    kept, _ = check(case)
+    every, _ = check(case, all_cells=True)
+    assert (kept.status, kept.cause) == (every.status, every.cause) == ((core.PASSED, "ok") if case.cause == "ok"
+                                                                         else (core.FAILED, case.cause))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lab_utils.tools import sandbox
-from lab_utils.tools.scan import scan
+from lab_utils.tools.scan import python_source, scan
 from lab_utils.tools.submissions import assemble, read_submission
 
 from . import cells
@@ -258,6 +258,7 @@ def _tree_digest(root: Path) -> str:
     return h.hexdigest()
 
 
+@pytest.mark.ci
 @pytest.mark.skipif(sandbox.available() is not None, reason="needs bubblewrap (apt-get install bubblewrap)")
 def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, monkeypatch):
     blank = json.loads(practice.read_text())
@@ -684,6 +685,7 @@ optimizer = ...'''),
 ]
 
 
+@pytest.mark.ci
 @pytest.mark.skipif(sandbox.available() is not None, reason="needs bubblewrap (apt-get install bubblewrap)")
 def test_blank_forgers_of_notebook_01_score_nothing(tmp_path):
     """Blank notebooks that forge their records or reach for the package's answers: the grader chose every input,
@@ -703,3 +705,42 @@ def test_blank_forgers_of_notebook_01_score_nothing(tmp_path):
     assert "the record held other inputs than this run's" in rows["forge_file"]["flags"]
     assert "import operator" in rows["reach"]["flags"] and "the text '__glo'" in rows["reach"]["flags"]
     assert "REACHED [None, None, None] None" in printed(tmp_path / "g" / "reach.ipynb")
+    # only what the grade depends on ran: the study and figure cells are marked, and have no outputs
+    executed = {c["id"]: c for c in json.loads((tmp_path / "g" / "solution.ipynb").read_text())["cells"]}
+    for skipped in ("cell-12", "cell-16", "cell-26", "motion-01", "cell-31"):
+        assert "skip-execution" in executed[skipped]["metadata"]["tags"] and not executed[skipped]["outputs"]
+        assert "".join(executed[skipped]["source"]).startswith("# (not run for grading: no check depends on this")
+    assert executed["cell-10"]["outputs"] and executed["score-table"]["outputs"]
+
+
+@pytest.mark.parametrize("name,module,skipped", [
+    ("01_linear_regression", "linear", {"cell-12", "cell-16", "cell-26", "cell-28", "motion-01", "cell-31"}),
+    ("02_logistic_regression", "logistic", {"cell-24", "cell-26", "logits-run", "cell-40"}),
+    ("03_multilayer_perceptron", "mlp", {"cell-11", "cell-25", "cell-27", "cell-29", "playground", "cell-33"}),
+])
+def test_a_grading_run_keeps_what_the_checks_read_and_skips_the_rest(name, module, skipped):
+    """Derived from the notebook: exercises, checks, score table, parameters and the cells whose names they read
+    (a check's declared reads included: 02's LogisticRegression); figures, studies and the playground skipped."""
+    from lab_utils.tools.needed import needed
+
+    nb = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
+    keep = needed(nb, module)
+    roots = [c["id"] for c in nb["cells"] if c["cell_type"] == "code" and ({"exercise", "score-table", "parameters"}
+                                                                             & set(c["metadata"].get("tags", [])))]
+    assert set(roots) <= set(keep) and not (skipped & set(keep))
+    assert ("cell-16" in keep) == (name != "01_linear_regression")  # 02: LogisticRegression; 03: the trained model
+    # a student's answer that reads a name from a figure cell brings that cell in
+    order = [c.get("id") for c in nb["cells"]]
+    cell = [c for c in nb["cells"] if "exercise" in c["metadata"].get("tags", [])][-1]
+    import ast
+
+    from lab_utils.tools.needed import binds
+
+    def made(c: dict) -> list[str]:
+        return sorted(binds(ast.parse(python_source("".join(c["source"]))[0])))
+
+    figure = next(c for c in nb["cells"] if c["cell_type"] == "code" and c["id"] not in keep and made(c) and
+                  order.index(c["id"]) < order.index(cell["id"]) and "colab-install" not in c["metadata"].get("tags", []))
+    name_made = made(figure)
+    cell["source"] = "".join(cell["source"]) + f"\nprint({name_made[0]})"
+    assert figure["id"] in needed(nb, module)

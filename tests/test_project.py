@@ -139,7 +139,7 @@ def test_ci_script_and_readme_use_make_test():
     ci = (ROOT / ".ci" / "run").read_text()
     assert (ROOT / ".ci" / "run").stat().st_mode & 0o111
     steps = [ln.strip() for ln in ci.splitlines() if ln.strip().startswith("make ")]
-    assert steps == ["make test", "make test-portable", "make test-colab", "make site-test"]
+    assert steps == ["make test", "make test-ci", "make test-portable", "make test-colab", "make site-test"]
     assert "set -euo pipefail" in ci
     assert "apt-get install" in ci and "chromium-driver" in ci  # the browser tests' Chromium, when missing
     readme = (ROOT / "README.md").read_text()

@@ -8,7 +8,7 @@ import pytest
 from .nbrun import NB, QUICK_STUDY
 from .rerun import run_twice
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.ci]
 
 
 def test_01_every_cell_can_run_again_and_lr_past_the_limit_is_reported(tmp_path):

@@ -337,6 +337,16 @@ def _as_is(found: dict, adapt: Callable[[type, dict], type] | None) -> object:
         return cls
 
 
+def reads(*names: str) -> Callable[[Callable], Callable]:
+    """Declare the notebook names a check reads without taking them as arguments: a grading run keeps the cells
+    that make them (lab_utils.tools.needed)."""
+    def mark(check: Callable) -> Callable:
+        check.reads = names
+        return check
+
+    return mark
+
+
 def caller_namespace(depth: int = 2) -> dict:
     """The globals of the notebook cell that called a check (the kernel's namespace): a check reads the
     student's names there, so that a cell that failed to define them gets a line, not a NameError."""

@@ -22,6 +22,7 @@ from .core import (
     language,  # noqa: F401  (check.language('ko'): Korean notebooks made before lab.language("ko") still work)
     lend,
     probe_seed,
+    reads,
     run_check,
 )
 from .core import score_table as _score_table
@@ -92,6 +93,7 @@ def probe_loop(namespace: dict, X: torch.Tensor, y: torch.Tensor, seed: int, lr:
     return rec
 
 
+@reads("W", "b", "optimizer")
 def training_loop(X: torch.Tensor, y: torch.Tensor, seed: int, lr: float, epochs: int) -> None:
     """Check the loop cell above: re-run it under observation and compare it with the lecture's loop."""
     namespace = caller_namespace()
@@ -176,6 +178,7 @@ def _leaves(tensor: torch.Tensor) -> list[torch.Tensor]:
     return found
 
 
+@reads("X", "y", "W", "b", "dW", "db")
 def gradients() -> None:
     """Check the dW and db of the cell above against the true gradient, on its data and on fresh data."""
     namespace = caller_namespace()
@@ -251,6 +254,7 @@ def _load(layer: nn.Linear, weight: torch.Tensor, bias: torch.Tensor) -> None:
             layer.bias.copy_(bias)
 
 
+@reads("LinearRegression")
 def module_class(cls: object = None) -> type:
     """Check the LinearRegression class above; return it if it passed, else a working stand-in for the cells below."""
     namespace = caller_namespace()

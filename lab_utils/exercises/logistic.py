@@ -18,6 +18,7 @@ from .core import (
     caller_namespace,
     language,  # noqa: F401  (check.language('ko'): Korean notebooks made before lab.language("ko") still work)
     probe_seed,
+    reads,
     run_check,
 )
 from .core import score_table as _score_table
@@ -74,6 +75,7 @@ def probe_sigmoid(sigmoid_fn: object, derivative_fn: object, seed: int | None = 
     return rec
 
 
+@reads("sigmoid", "sigmoid_derivative")
 def sigmoid(sigmoid_fn: object = None, derivative_fn: object = None) -> None:
     """Check sigma(z) = 1 / (1 + e^-z) and sigma'(z) = sigma(z)(1 - sigma(z)) on fresh inputs."""
     namespace = caller_namespace()
@@ -120,6 +122,7 @@ def probe_bce(bce_fn: object, seed: int | None = None) -> dict:
     return rec
 
 
+@reads("bce")
 def bce(bce_fn: object = None) -> None:
     """Check a hand-written binary cross-entropy against nn.BCELoss on the lesson's and fresh predictions."""
     namespace = caller_namespace()
@@ -201,6 +204,7 @@ def probe_logits(train_fn: object, model_class: object, seed: int | None = None)
     return rec
 
 
+@reads("train_on_logits", "LogisticRegression")
 def train_on_logits(train_fn: object = None, model_class: object = None) -> None:
     """Call the student's train_on_logits on fresh models under observation and compare with the right training."""
     namespace = caller_namespace()

@@ -19,6 +19,7 @@ from .core import (
     language,  # noqa: F401  (check.language('ko'): Korean notebooks made before lab.language("ko") still work)
     lend,
     probe_seed,
+    reads,
     run_check,
 )
 from .core import score_table as _score_table
@@ -145,6 +146,7 @@ def _adapted(cls: type, rec: dict) -> type:
     return type(cls.__name__, (cls,), {**extra, "load_state_dict": load_state_dict, "__doc__": cls.__doc__})
 
 
+@reads("MultiLayerPerceptron")
 def mlp_class(cls: object = None) -> type:
     """Check the MultiLayerPerceptron class above; return it if it passed (reachable as the cells below expect),
     else a working stand-in."""
@@ -228,6 +230,7 @@ def _model_data(model: object) -> dict:
             "w2": probe.data(model.linear2.weight), "b2": probe.data(model.linear2.bias), "activation": kind}
 
 
+@reads("model", "X", "z1", "h", "z2")
 def forward_by_hand() -> None:
     """Check z1, h and z2 of the cell above against the network's layers, and on a fresh network."""
     namespace = caller_namespace()
@@ -244,6 +247,7 @@ def probe_config(namespace: dict, X: torch.Tensor, y: torch.Tensor) -> dict:
             "X": probe.data(X)["value"], "y": probe.data(y)["value"]}
 
 
+@reads("my_hidden", "my_optimizer", "my_lr")
 def configuration(X: torch.Tensor, y: torch.Tensor) -> None:
     """Train 500 seeds of the chosen my_hidden, my_optimizer, my_lr for 1000 epochs; pass if 99 % succeed."""
     namespace = caller_namespace()

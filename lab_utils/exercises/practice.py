@@ -13,6 +13,7 @@ from .core import (
     Exercise,
     caller_namespace,
     probe_seed,
+    reads,
     run_check,
 )
 from .core import score_table as _score_table
@@ -44,6 +45,7 @@ def probe_double(fn: object, seed: int | None = None) -> dict:
     return {"x": x, "out": out if isinstance(out, (int, float)) and not isinstance(out, bool) else repr(out)[:80]}
 
 
+@reads("double")
 def double() -> None:
     """Check the student's double on a fresh number."""
     namespace = caller_namespace()
@@ -72,6 +74,7 @@ def probe_half(namespace: dict, seed: int | None = None) -> dict:
     return {"n": n, "half": out}
 
 
+@reads("n", "half")
 def half() -> None:
     """Check the student's half of n."""
     namespace = caller_namespace()

@@ -268,6 +268,9 @@ def _grade_options(p: argparse.ArgumentParser) -> None:
                                                              "(default 20M)")
     p.add_argument("--no-sandbox", action="store_true", help="grade without the bubblewrap sandbox (student code "
                                                              "runs with your rights; every row says so)")
+    p.add_argument("--all-cells", action="store_true", help="run every cell of each submission (default: only the "
+                                                            "cells the checks depend on; the others are tagged "
+                                                            "skip-execution in the executed copy)")
     kernel(p)
 
 
@@ -288,7 +291,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     with _progress(len(args.submissions), "grade", "notebook", args.quiet) as tick:
         rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
                      args.kernel, on_done=tick, scheduler=args.scheduler, limits=limits,
-                     use_sandbox=not args.no_sandbox)
+                     use_sandbox=not args.no_sandbox, all_cells=args.all_cells)
     columns = [c for c in (rows[0] if rows else {})
                if not c.endswith(" cause") and c not in ("digest", "flags", "file", "sandbox", "peak MiB")]
     print(table_text(rows, columns))

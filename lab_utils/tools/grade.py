@@ -41,6 +41,7 @@ from ..nbfile import (
 from . import sandbox
 from .dispatch import run_many
 from .execution import KERNEL
+from .needed import skip_unneeded
 from .scan import scan
 from .submissions import (
     MAX_BYTES,
@@ -120,8 +121,10 @@ def _jobs(paths: Sequence[Path]) -> list[Job]:
             for path, name in zip(paths, names_of(paths))]
 
 
-def _prepare(job: Job, template: Mapping[str, Any], allowed: set[str], use_sandbox: bool) -> str | None:
-    """Assemble a job's notebook and scan its exercise cells; the reason it cannot run, if so."""
+def _prepare(job: Job, template: Mapping[str, Any], allowed: set[str], use_sandbox: bool,
+             skip_for: str | None) -> str | None:
+    """Assemble a job's notebook (without the cells no check of `skip_for`, the checks module, depends on), scan
+    its exercise cells; the reason it cannot run, if so."""
     job.flags = [] if use_sandbox else [NO_SANDBOX]
     try:
         # bytes read once (they also sign the row); a missing or oversized file gets read_submission's reason
@@ -130,6 +133,8 @@ def _prepare(job: Job, template: Mapping[str, Any], allowed: set[str], use_sandb
     except LabError as e:
         return str(e)
     job.flags += notes
+    if skip_for:
+        job.notebook, _ = skip_unneeded(job.notebook, skip_for)
     for cell in job.notebook["cells"]:
         if EXERCISE_TAG in tags(cell) and cell["id"] not in job.missing:
             job.flags += scan(source_text(cell), cell["id"], allowed)
@@ -196,10 +201,11 @@ def grade(
     template_path: str | Path, submissions: Sequence[str | Path], out_csv: str | Path, workers: int = 2,
     timeout: float | None = 300, resume: bool = False, params: Mapping[str, Any] | None = None,
     kernel: str = KERNEL, on_done: Callable[[dict[str, Any]], None] | None = None, scheduler: str | None = None,
-    limits: sandbox.Limits | None = None, use_sandbox: bool = True,
+    limits: sandbox.Limits | None = None, use_sandbox: bool = True, all_cells: bool = False,
 ) -> list[dict[str, Any]]:
     """Grade every submission against an exercise notebook, each in its own sandbox (here, or on the Dask cluster
-    at `scheduler`); write out_csv after each, then the report; return the rows in order."""
+    at `scheduler`), running only the cells its checks depend on (every cell with `all_cells`); write out_csv after
+    each, then the report; return the rows in order."""
     template_path = Path(template_path).resolve()
     template_bytes = template_path.read_bytes()
     template = preflight(template_path, use_sandbox, scheduler)
@@ -225,7 +231,7 @@ def grade(
     batch = os.environ.get("LAB_BATCH") or secrets.token_hex(6)  # tags every process of this batch's runs
     runs = []
     for job in (j for j in jobs if j.name not in book.rows):
-        why = _prepare(job, template, allowed, use_sandbox)
+        why = _prepare(job, template, allowed, use_sandbox, None if all_cells else module)
         if why is None:
             runs.append(job)
         else:  # not a notebook: a row with the reason, nothing to run
