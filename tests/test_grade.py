@@ -302,9 +302,10 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
               cwd=tmp_path, TMPDIR=str(host_temp))
     assert out.returncode == 1, out.stdout + out.stderr
     rows = table = rows_of(out_csv)
-    assert [r["file"] for r in rows.values()] == [p.name for p in subs]  # one row each, in the order given
-    rows = {r["file"].removesuffix(".ipynb"): r for r in rows.values()}  # by the student's own file name
-    assert list(rows["solution"]) == ["submission", "file", "status", "t-double", "t-half", "total", "t-double cause",
+    assert [r["files"] for r in rows.values()] == [p.name for p in subs]  # one row each, in the order given
+    rows = {r["files"].removesuffix(".ipynb"): r for r in rows.values()}  # by the student's own file name
+    assert list(rows["solution"]) == ["submission", "student", "lms id", "late", "files", "status", "t-double", "t-half",
+                                      "total", "t-double cause",
                                       "t-half cause", "seconds", "peak MiB", "sandbox", "flags", "error", "digest"]
 
     def grades(name):
@@ -400,7 +401,8 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
 
     # --resume: verified rows are kept, a row edited by anything but the grader is graded again
     before = out_csv.read_text()
-    text = before.replace("blank,blank.ipynb,graded,not done,not done,0", "blank,blank.ipynb,graded,pass,pass,2")
+    text = before.replace("blank,blank,,,blank.ipynb,graded,not done,not done,0",
+                          "blank,blank,,,blank.ipynb,graded,pass,pass,2")
     assert text != before
     out_csv.write_text(text)
     stamp = (out_csv.with_suffix("") / "solution.ipynb").stat().st_mtime_ns

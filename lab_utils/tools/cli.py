@@ -249,7 +249,10 @@ def cmd_editions(args: argparse.Namespace) -> int:
 
 def _grade_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("notebook", help="the exercise notebook the submissions answer (from exercises/)")
-    p.add_argument("submissions", nargs="+", help="submitted .ipynb files")
+    p.add_argument("submissions", nargs="+", help="submitted .ipynb files, folders of them, or the LMS's download: "
+                                                  "Moodle's or Canvas's submissions zip, Gradescope's export")
+    p.add_argument("--roster", help="the class list the LMS exports (Moodle's grading worksheet or participants, "
+                                    "Canvas's gradebook, a Gradescope roster): one row per enrolled student")
     out("grades.csv", "the CSV to write (default: grades.csv; executed copies go to the folder of the same name)")(p)
     params(p, "set a parameter for every run")
     parallel(p)
@@ -291,16 +294,48 @@ def cmd_grade(args: argparse.Namespace) -> int:
     with _progress(len(args.submissions), "grade", "notebook", args.quiet) as tick:
         rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
                      args.kernel, on_done=tick, scheduler=args.scheduler, limits=limits,
-                     use_sandbox=not args.no_sandbox, all_cells=args.all_cells)
+                     use_sandbox=not args.no_sandbox, all_cells=args.all_cells, roster=args.roster)
     columns = [c for c in (rows[0] if rows else {})
-               if not c.endswith(" cause") and c not in ("digest", "flags", "file", "sandbox", "peak MiB")]
+               if not c.endswith(" cause") and c not in ("digest", "flags", "files", "sandbox", "peak MiB", "lms id")]
     print(table_text(rows, columns))
     flagged = sum(bool(r.get("flags")) for r in rows)
     if flagged:
         print(f"{flagged} rows flagged: see the flags column, and the report")
-    failed = sum(r["status"] != "graded" for r in rows)
-    print(f"{len(rows)} submissions: {len(rows) - failed} graded, {failed} could not be graded; table: {args.out}")
+    failed = sum(r["status"] == "failed" for r in rows)
+    absent = sum(r["status"] == "no submission" for r in rows)
+    print(f"{len(rows)} rows: {len(rows) - failed - absent} graded, {failed} could not be graded"
+          + (f", {absent} with no submission" if absent else "") + f"; table: {args.out}")
     return 1 if failed else 0
+
+
+def _export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("lms", choices=("moodle", "canvas"), help="the LMS the grades go back to")
+    p.add_argument("grades", help="the grades.csv that lab grade wrote (its feedback files beside it, in grades/)")
+    p.add_argument("--roster", required=True, help="moodle: the grading worksheet downloaded from the assignment; "
+                                                   "canvas: the gradebook export (Grades > Export)")
+    p.add_argument("--column", help="canvas: the assignment's column, e.g. 'Lab 01 (4242)' (default: the only one)")
+    out("lms", "moodle: the folder for moodle-grades.csv and moodle-feedback.zip; canvas: the filled gradebook "
+               "(default: lms/, or lms/canvas-gradebook.csv)")(p)
+
+
+@command("export", "grades and feedback back into the LMS: Moodle's import CSV and feedback zip, Canvas's "
+                   "gradebook", _export_options)
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import export
+
+    grades, roster, target = Path(args.grades), Path(args.roster), Path(args.out)
+    for path, flag in ((grades, "GRADES"), (roster, "--roster")):
+        if not path.is_file():
+            raise LabError(f"{flag} {path} does not exist")
+    if args.lms == "moodle":
+        csv_path, zip_path = export.moodle(grades, roster, target)
+        print(f"{csv_path}: Grades > Import > CSV file (map Email address to useremail)")
+        print(f"{zip_path}: the assignment's 'Upload multiple feedback files in a zip'")
+    else:
+        path = export.canvas(grades, roster, target / "canvas-gradebook.csv" if target.suffix != ".csv" else target,
+                             args.column)
+        print(f"{path}: Canvas Grades > Import")
+    return 0
 
 
 @command("site", "build the course web site from the notebooks' stored outputs (no execution)",

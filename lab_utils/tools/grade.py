@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
-from ..exercises.core import Exercise, Outcome
+from ..exercises.core import NOT_RUN, Exercise, Outcome
 from ..nbfile import (
     EXERCISE_TAG,
     atomic_write,
@@ -41,10 +41,10 @@ from ..nbfile import (
 from . import sandbox
 from .dispatch import run_many
 from .execution import KERNEL
+from .jobs import Job, make_jobs
 from .needed import skip_unneeded
 from .scan import scan
 from .submissions import (
-    MAX_BYTES,
     assemble,
     check_template,
     exercises_of,
@@ -84,51 +84,21 @@ def _cell(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
-def names_of(paths: Sequence[Path]) -> list[str]:
-    """One key per submission, safe as a file name, never shared: a name that cleans to one already taken gets the
-    next free -2, -3, ... (a file named like another's numbered key cannot take that student's row)."""
-    names: list[str] = []
-    taken: set[str] = set()
-    for p in paths:
-        base = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in p.stem)[:60].strip(".")
-        name, number = base or "submission", 1
-        while name.lower() in taken:  # case-insensitive: the executed copies share a folder
-            number += 1
-            name = f"{base or 'submission'}-{number}"
-        taken.add(name.lower())
-        names.append(name)
-    return names
-
-
 NO_SANDBOX = "graded WITHOUT a sandbox (--no-sandbox): its code ran with the grader's rights"
-
-
-@dataclasses.dataclass
-class Job:
-    """One submission to grade: its key, the file it came from, its bytes, and once assembled what runs."""
-
-    name: str
-    path: Path
-    content: bytes
-    notebook: dict[str, Any] | None = None
-    missing: list[str] = dataclasses.field(default_factory=list)
-    flags: list[str] = dataclasses.field(default_factory=list)
-    seed: int = 0
-
-
-def _jobs(paths: Sequence[Path]) -> list[Job]:
-    return [Job(name, path, path.read_bytes() if path.is_file() and path.stat().st_size <= MAX_BYTES else b"")
-            for path, name in zip(paths, names_of(paths))]
 
 
 def _prepare(job: Job, template: Mapping[str, Any], allowed: set[str], use_sandbox: bool,
              skip_for: str | None) -> str | None:
     """Assemble a job's notebook (without the cells no check of `skip_for`, the checks module, depends on), scan
     its exercise cells; the reason it cannot run, if so."""
-    job.flags = [] if use_sandbox else [NO_SANDBOX]
+    job.flags = [*job.flags, *([] if use_sandbox else [NO_SANDBOX])]
+    if job.submission is None:
+        return "no submission"
+    if job.submission.notebook is None:
+        return job.submission.problem
     try:
         # bytes read once (they also sign the row); a missing or oversized file gets read_submission's reason
-        submission = parse_submission(job.content) if job.content else read_submission(job.path)
+        submission = parse_submission(job.content) if job.content else read_submission(job.submission.notebook)
         job.notebook, job.missing, notes = assemble(template, submission)
     except LabError as e:
         return str(e)
@@ -147,6 +117,7 @@ class GradeBook:
     grader's key; --resume keeps the rows that verify."""
 
     def __init__(self, path: Path, columns: list[str], jobs: Sequence[Job], key: bytes, template: bytes):
+        """`jobs` give the rows' order and the bytes each row's digest covers."""
         self.path, self.columns, self.key, self.template = path, columns, key, template
         self.order = [j.name for j in jobs]
         self.content = {j.name: j.content for j in jobs}
@@ -182,7 +153,7 @@ class GradeBook:
 
 def columns_of(exercises: Sequence[Exercise]) -> list[str]:
     """The columns of grades.csv."""
-    return ["submission", "file", "status", *(ex.id for ex in exercises), "total",
+    return ["submission", "student", "lms id", "late", "files", "status", *(ex.id for ex in exercises), "total",
             *(f"{ex.id} cause" for ex in exercises), "seconds", "peak MiB", "sandbox", "flags", "error", "digest"]
 
 
@@ -202,10 +173,12 @@ def grade(
     timeout: float | None = 300, resume: bool = False, params: Mapping[str, Any] | None = None,
     kernel: str = KERNEL, on_done: Callable[[dict[str, Any]], None] | None = None, scheduler: str | None = None,
     limits: sandbox.Limits | None = None, use_sandbox: bool = True, all_cells: bool = False,
+    roster: str | Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Grade every submission against an exercise notebook, each in its own sandbox (here, or on the Dask cluster
-    at `scheduler`), running only the cells its checks depend on (every cell with `all_cells`); write out_csv after
-    each, then the report; return the rows in order."""
+    """Grade every submission in `submissions` (notebooks, folders, the LMS's archive) against an exercise notebook,
+    each in its own sandbox (here, or on the Dask cluster at `scheduler`), running only the cells its checks depend
+    on (every cell with `all_cells`); with `roster`, one row per enrolled student. Write out_csv after each, then
+    the report; return the rows in order."""
     template_path = Path(template_path).resolve()
     template_bytes = template_path.read_bytes()
     template = preflight(template_path, use_sandbox, scheduler)
@@ -217,14 +190,15 @@ def grade(
     module, exercises, allowed = exercises_of(template)
     out_csv = Path(out_csv)
     out_dir = out_csv.with_suffix("")  # executed copies, feedback and the report beside the table: grades/
-    jobs = _jobs([Path(s) for s in submissions])
+    jobs = make_jobs([Path(s) for s in submissions], out_dir / "submissions", template,
+                     Path(roster) if roster else None)
     book = GradeBook(out_csv, columns_of(exercises), jobs, _key(out_dir), template_bytes)
     if resume:
         book.resume()
     book.save()
 
     def done(job: Job, row: dict[str, Any]) -> None:
-        row = book.add({**row, "file": job.path.name})
+        row = book.add({**row, **job.identity()})
         if on_done:
             on_done(row)
 
@@ -234,9 +208,15 @@ def grade(
         why = _prepare(job, template, allowed, use_sandbox, None if all_cells else module)
         if why is None:
             runs.append(job)
-        else:  # not a notebook: a row with the reason, nothing to run
-            done(job, {"submission": job.name, "status": "failed", "total": 0, "seconds": 0.0, "error": why,
-                       "flags": "; ".join(job.flags)})
+        else:  # nothing came, or not a notebook: a row with the reason (the student's feedback says it), nothing runs
+            status = "no submission" if job.submission is None else "failed"
+            row = {"submission": job.name, "status": status, "total": 0, "seconds": 0.0,
+                   "error": "" if job.submission is None else why, "flags": "; ".join(job.flags)}
+            if job.submission is not None:
+                unrun = {ex.id: Outcome(NOT_RUN, "not-run", "") for ex in exercises}
+                with speaking(language_of(template)):
+                    atomic_write(out_dir / f"{job.name}.feedback.txt", feedback(job.name, exercises, unrun, row))
+            done(job, row)
     _run(runs, template_path, module, exercises, language_of(template), out_dir, params, kernel, limits,
          use_sandbox, batch, workers, scheduler, done)
     from .report import write_report
