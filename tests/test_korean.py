@@ -21,7 +21,7 @@ from lab_utils.errors import LabError, ParameterError
 from lab_utils.exercises import core
 from lab_utils.tools import catalogs
 from lab_utils.tools.colab import BADGE_TAG, expected_cells
-from lab_utils.tools.editions import EXERCISE_INTRO, LANGUAGE_LINE, build, translation_problems
+from lab_utils.tools.editions import GENERATED, LANGUAGE_LINE, build, translation_problems
 
 from .cells import code_cells, load, run, src
 from .conftest import NOTEBOOKS, ROOT
@@ -42,7 +42,7 @@ def korean():
 def test_every_catalog_is_complete_and_current():
     assert translation_problems(ROOT) == []
     changed = []
-    catalogs.update(ROOT, EXERCISE_INTRO, write=False, changed=changed)
+    catalogs.update(ROOT, GENERATED, write=False, changed=changed)
     assert changed == [], "a catalog is not merged with the current English: run `make editions`"
     assert not list((ROOT / "i18n" / "ko").glob("*.md")) or {p.name for p in (ROOT / "i18n" / "ko").glob("*.md")} \
         == {"glossary.md"}, "translations live in PO catalogs now"
@@ -131,7 +131,7 @@ def test_merging_an_unchanged_catalog_writes_nothing(tmp_path):
     shutil.copytree(ROOT / "i18n", tmp_path / "i18n")
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     before = {p.name: p.read_text() for p in (tmp_path / "i18n" / "ko").glob("*.po")}
-    assert catalogs.update(tmp_path, EXERCISE_INTRO) == []
+    assert catalogs.update(tmp_path, GENERATED) == []
     assert {p.name: p.read_text() for p in (tmp_path / "i18n" / "ko").glob("*.po")} == before
 
 

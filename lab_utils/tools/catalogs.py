@@ -4,7 +4,7 @@ Two kinds of catalog, one file per language and source:
 - i18n/<lang>/<notebook>.po: a notebook's markdown cells (msgctxt = the cell's id, msgid = its English text) and
   the human-readable string literals of its code cells (msgctxt = CODE_CONTEXT, msgid = the literal as written in
   Python, msgstr = the translated literal; one entry per distinct literal, so a key used twice stays one key);
-  i18n/<lang>/common.po: the text the generator adds (the exercise editions' introduction).
+  i18n/<lang>/common.po: the text the generator adds (the exercise editions' introduction and last cell).
 - lab_utils/locale/<lang>/LC_MESSAGES/lab_utils.po: every template lab_utils passes to tr() or marks with N_().
 
 update() follows msgmerge's rules: an entry whose English changed keeps its translation, marked fuzzy with the
@@ -19,6 +19,7 @@ import ast
 import difflib
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,15 +189,16 @@ class Catalog:
     texts: tuple[Text, ...]
 
 
-def catalogs(root: Path, lang: str, intro: str) -> list[Catalog]:
+def catalogs(root: Path, lang: str, generated: Mapping[str, str]) -> list[Catalog]:
     """Every catalog of a language: each notebook's, the generator's common texts, the package's messages."""
     folder = root / I18N_DIR / lang
     out = []
     for src in sorted((root / SOURCE_DIR).glob("*.ipynb")):
         rel = src.relative_to(root).as_posix()
         out.append(Catalog(folder / f"{src.stem}.po", tuple(notebook_texts(load_notebook(src), rel))))
-    out.append(Catalog(folder / "common.po", (Text("exercise-intro", intro, "lab_utils/tools/editions.py",
-                                                   _brace_flags(intro)),)))
+    made = tuple(Text(cell_id, text, "lab_utils/tools/editions.py", _brace_flags(text))
+                 for cell_id, text in generated.items())
+    out.append(Catalog(folder / "common.po", made))
     if (root / "lab_utils").is_dir():
         out.append(Catalog(catalog_path(lang, root / "lab_utils" / LOCALE_DIR.name), tuple(runtime_texts(root))))
     return out
@@ -292,12 +294,13 @@ def mismatch(entry) -> list[str]:
     return []
 
 
-def update(root: Path, intro: str, write: bool = True, changed: list[Path] | None = None) -> list[str]:
+def update(root: Path, generated: Mapping[str, str], write: bool = True, changed: list[Path] | None = None,
+           ) -> list[str]:
     """Merge every catalog with the current English (writing the changed ones unless write is False; their paths
     are appended to `changed`) and return the problems that remain, one line each."""
     out = []
     for lang in LANGUAGES[1:]:
-        for cat in catalogs(root, lang, intro):
+        for cat in catalogs(root, lang, generated):
             po = read(cat.path, lang)
             before = po.__unicode__() if cat.path.is_file() else None
             merge(po, cat.texts)

@@ -338,6 +338,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("notebook", help="your exercise notebook, as you will submit it")
+    p.add_argument("--template", help="the exercise notebook it answers (default: found from the notebook's "
+                                      "metadata in the course folder's exercises/)")
+    p.add_argument("--no-sandbox", action="store_true", help="run without the grader's sandbox even where "
+                                                             "bubblewrap works (default: the sandbox where it works)")
+    timeout(300, "seconds before the run is stopped")(p)
+
+
+@command("validate", "check your notebook before you submit it: graded exactly as lab grade does, and what a "
+                     "fresh top-to-bottom run changes", _validate_options)
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import report, validate
+
+    if args.timeout <= 0:
+        raise LabError("--timeout must be above 0 (a kernel alone needs a few seconds)")
+    found = validate(args.notebook, args.template, False if args.no_sandbox else None, args.timeout)
+    print(report(found, Path(args.notebook)))
+    return 0 if found.row.get("status") == "graded" else 1
+
+
 @command("site", "build the course web site from the notebooks' stored outputs (no execution)",
          out("build/site", "output folder (default: build/site; pages in html/)"))
 def cmd_site(args: argparse.Namespace) -> int:

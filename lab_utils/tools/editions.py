@@ -23,6 +23,7 @@ import re
 import tempfile
 import textwrap
 import tokenize
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ STUB_MARK = "# YOUR CODE HERE"
 SOURCE_DIR, EXERCISE_DIR, I18N_DIR = "notebooks", "exercises", "i18n"
 LAB_IMPORT = re.compile(r"^import lab_utils as lab\b.*$", re.M)
 LANGUAGE_LINE = 'lab.language("{lang}")  # 메시지, 그림, 위젯을 한국어로'
-INTRO_ID = "exercise-intro"
+INTRO_ID, SUBMIT_ID = "exercise-intro", "exercise-submit"
 
 EXERCISE_INTRO = """\
 **Practice edition.** The lesson's key lines are left for you: each `# YOUR CODE HERE` followed by `...` is an \
@@ -56,6 +57,16 @@ exercise. Replace the `...` with your code, run the cell, then run the check bel
 ✅ passed, ❌ what is wrong and a hint, or ⏳ not done yet. The exercises can be done in any order, and the notebook \
 runs top to bottom even while some are blank (an unfinished class is replaced by a working stand-in so that the \
 cells after it still run). The last cell shows your score. The worked solution is `{solution}`."""
+
+EXERCISE_SUBMIT = """\
+**Before you submit.** Save the notebook, then check it as the grader will. In a terminal in the course folder \
+(where `make lab` made the `.venv` environment), run: `.venv/bin/lab validate {notebook}`. It runs your notebook \
+once, top to bottom, in a fresh kernel and in the grader's sandbox, exactly as the grader does, prints the grade \
+it would give, and says where a fresh run differs from what your notebook shows (cells run out of order, an exercise \
+cell that lost its id)."""
+
+# The cells the generator adds to every exercise edition, by cell id: translated in i18n/<lang>/common.po.
+GENERATED = {INTRO_ID: EXERCISE_INTRO, SUBMIT_ID: EXERCISE_SUBMIT}
 
 
 @dataclass(frozen=True)
@@ -144,9 +155,11 @@ def has_regions(code: str) -> bool:
     return any(BEGIN.match(line) for line in code.splitlines())
 
 
-def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str, intro: str = EXERCISE_INTRO,
-                     solution_path: str = "") -> dict[str, Any]:
-    """The exercise edition of a solution notebook, to be written at `target`."""
+def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str,
+                     texts: Mapping[str, str] = GENERATED, solution_path: str = "", where: str = "",
+                     ) -> dict[str, Any]:
+    """The exercise edition of a solution notebook, to be written at `target` (`where`: that path as the course
+    folder names it, for the commands its cells show)."""
     nb = copy.deepcopy(nb)
     cells = []
     for index, cell in enumerate(nb["cells"]):
@@ -167,7 +180,9 @@ def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str, intro
                  tags(c))
     solution_path = solution_path or f"{SOURCE_DIR}/{solution_name}"
     cells.insert(title + 1, {"cell_type": "markdown", "id": INTRO_ID, "metadata": {},
-                             "source": intro.format(solution=solution_path)})
+                             "source": texts[INTRO_ID].format(solution=solution_path)})
+    cells.append({"cell_type": "markdown", "id": SUBMIT_ID, "metadata": {},
+                  "source": texts[SUBMIT_ID].format(notebook=where or target.name)})
     nb["cells"] = cells
     nb["metadata"]["lab_utils"] = {"edition": "exercise", "source": f"{SOURCE_DIR}/{solution_name}"}
     return nb
@@ -176,7 +191,7 @@ def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str, intro
 def translation_problems(root: Path, write: bool = False) -> list[str]:
     """What the catalogs still need, one line each: untranslated, fuzzy (the English changed) or mismatched
     entries. With write, the catalogs are first merged with the current English (msgmerge's rules)."""
-    return catalogs.update(root, EXERCISE_INTRO, write=write)
+    return catalogs.update(root, GENERATED, write=write)
 
 
 def _translate(nb: dict[str, Any], cells: dict[str, str], strings: dict[str, str]) -> None:
@@ -221,13 +236,14 @@ def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
     nb = load_notebook(edition.source)
     name = edition.source.name
     if edition.language == "en":
-        return exercise_edition(nb, edition.target, name)
+        return exercise_edition(nb, edition.target, name, where=edition.target.relative_to(root).as_posix())
     folder = root / I18N_DIR / edition.language
     po = folder / f"{edition.source.stem}.po"
     cells, strings = catalogs.table(po)
     if edition.kind == "exercise":
-        intro = catalogs.table(folder / "common.po")[0][INTRO_ID]
-        nb = exercise_edition(nb, edition.target, name, intro, f"{edition.language}/{SOURCE_DIR}/{name}")
+        texts = catalogs.table(folder / "common.po")[0]
+        nb = exercise_edition(nb, edition.target, name, texts, f"{edition.language}/{SOURCE_DIR}/{name}",
+                              edition.target.relative_to(root).as_posix())
     else:
         nb = copy.deepcopy(nb)
         for cell in nb["cells"]:
