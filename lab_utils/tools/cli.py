@@ -291,6 +291,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
                     file_size=parse_size(args.file_size, "--file-size"), scratch=parse_size(args.scratch, "--scratch"),
                     output=parse_size(args.output_limit, "--output-limit"), wall=args.timeout)
     preflight(Path(args.notebook).resolve(), not args.no_sandbox, args.scheduler)  # before the progress bar
+    regraded = Path(args.out).is_file()
     with _progress(len(args.submissions), "grade", "notebook", args.quiet) as tick:
         rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
                      args.kernel, on_done=tick, scheduler=args.scheduler, limits=limits,
@@ -305,6 +306,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     absent = sum(r["status"] == "no submission" for r in rows)
     print(f"{len(rows)} rows: {len(rows) - failed - absent} graded, {failed} could not be graded"
           + (f", {absent} with no submission" if absent else "") + f"; table: {args.out}")
+    changes = Path(args.out).with_suffix("") / "changes.csv"
+    if regraded and changes.is_file():
+        from .regrade import earlier
+
+        found = earlier(changes) or []
+        print(f"regrade: {len(found)} outcome(s) changed since the last grading of {args.out}: {changes}"
+              if found else f"regrade: no outcome changed since the last grading of {args.out}")
     return 1 if failed else 0
 
 

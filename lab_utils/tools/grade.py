@@ -38,7 +38,7 @@ from ..nbfile import (
     source_text,
     tags,
 )
-from . import sandbox
+from . import regrade, sandbox
 from .dispatch import run_many
 from .execution import KERNEL
 from .jobs import Job, make_jobs
@@ -52,7 +52,7 @@ from .submissions import (
     parse_submission,
     read_submission,
 )
-from .tables import inert
+from .tables import inert, spreadsheet_cell
 from .verdicts import Judge, judge, speaking
 
 
@@ -75,13 +75,6 @@ def digest(key: bytes, row: Mapping[str, Any], submission: bytes, template: byte
     body = json.dumps({k: str(v) for k, v in row.items() if k != "digest"}, sort_keys=True)
     msg = body.encode() + hashlib.sha256(submission).digest() + hashlib.sha256(template).digest()
     return hmac.new(key, msg, hashlib.sha256).hexdigest()[:32]
-
-
-def _cell(value: Any) -> Any:
-    """A table cell that a spreadsheet will not run as a formula (text from a submission can start with =), and in
-    which no control character reaches a terminal or an editor."""
-    value = inert(value) if isinstance(value, str) else value
-    return "'" + value if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 NO_SANDBOX = "graded WITHOUT a sandbox (--no-sandbox): its code ran with the grader's rights"
@@ -134,7 +127,8 @@ class GradeBook:
                     self.rows[name] = r
 
     def add(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        row = {c: _cell(row.get(c, "")) for c in self.columns}  # the row as the table holds it: what it signs
+        # the row as the table holds it: what it signs
+        row = {c: spreadsheet_cell(row.get(c, "")) for c in self.columns}
         row["digest"] = digest(self.key, row, self.content[row["submission"]], self.template)
         self.rows[row["submission"]] = row
         self.save()
@@ -193,6 +187,7 @@ def grade(
     jobs = make_jobs([Path(s) for s in submissions], out_dir / "submissions", template,
                      Path(roster) if roster else None)
     book = GradeBook(out_csv, columns_of(exercises), jobs, _key(out_dir), template_bytes)
+    before = regrade.earlier(out_csv)  # a regrade: what changed is written once this batch is done
     if resume:
         book.resume()
     book.save()
@@ -222,6 +217,10 @@ def grade(
     from .report import write_report
 
     write_report(out_dir / "report.html", template_path.name, exercises, book.ordered())
+    if before is not None:
+        regrade.write(out_dir / "changes.csv", regrade.changes(before, book.ordered(), exercises))
+    else:  # a first grading: no changes.csv of an older table is left to mislead
+        (out_dir / "changes.csv").unlink(missing_ok=True)
     return book.ordered()
 
 

@@ -22,6 +22,13 @@ def inert(text: str) -> str:
                    c.encode("unicode_escape").decode("ascii") for c in text)
 
 
+def spreadsheet_cell(value: Any) -> Any:
+    """A table cell that a spreadsheet will not run as a formula (text from a submission can start with =), and in
+    which no control character reaches a terminal or an editor."""
+    value = inert(value) if isinstance(value, str) else value
+    return "'" + value if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
+
+
 def flatten(record: Mapping[str, Any]) -> dict[str, Any]:
     """One table row: params, status, seconds, scalar results, error."""
     row = {"run": params_id(record["params"]), **record["params"], "status": record["status"],
