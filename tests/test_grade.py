@@ -551,11 +551,11 @@ def test_the_solutions_raise_no_flag(name):
     assert [f for c in cells for f in scan("".join(c["source"]), c["id"], allowed)] == []
 
 
-def test_a_korean_edition_is_graded_in_korean():
+def test_a_korean_edition_is_graded_in_korean(tmp_path):
     """The Korean exercise editions' students get their verdicts and feedback in Korean, the English ones English."""
     from lab_utils.exercises import assess, practice
     from lab_utils.exercises.core import tr
-    from lab_utils.tools.grade import feedback
+    from lab_utils.tools.grade import write_feedback
     from lab_utils.tools.submissions import language_of
     from lab_utils.tools.verdicts import speaking
 
@@ -563,9 +563,12 @@ def test_a_korean_edition_is_graded_in_korean():
     assert language_of(json.loads((ROOT / "exercises" / "01_linear_regression.ipynb").read_text())) == "en"
     with speaking("ko"):
         outcome, _ = assess("t-double", {"stub": True}, 5, "practice")
-        text = feedback("kim", practice.EXERCISES, {"t-double": outcome, "t-half": outcome},
-                        {"total": 0, "error": "timed out after 10 s"})
+    write_feedback(tmp_path, "kim", practice.EXERCISES, {"t-double": outcome, "t-half": outcome},
+                   {"total": 0, "error": "timed out after 10 s"}, "ko")
+    text = (tmp_path / "kim.feedback.txt").read_text()
     assert outcome.message.startswith("아직") and "수를 두 배로" in text and "참고: timed out" in text
+    lines = json.loads((tmp_path / "kim.feedback.json").read_text())
+    assert [e["line"] for e in lines["exercises"]] == text.splitlines()[2:4] and lines["note"] == text.splitlines()[-1]
     assert tr("not done yet") == "not done yet"  # and English again after
 
 

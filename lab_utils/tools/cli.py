@@ -367,6 +367,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if found.row.get("status") == "graded" else 1
 
 
+def _gradescope_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("notebook", help="the exercise notebook the submissions answer (from exercises/)")
+    out("autograder.zip", "the zip to upload as the assignment's autograder (default: autograder.zip)")(p)
+    p.add_argument("--points", type=float, help="the assignment's points on Gradescope (default: one per exercise)")
+    timeout(300, "seconds before a submission is stopped")(p)
+
+
+@command("gradescope", "build the autograder.zip that grades each Gradescope submission with lab grade",
+         _gradescope_options)
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from .gradescope import build
+
+    if args.points is not None and args.points <= 0:
+        raise LabError("--points must be above 0 (the assignment's total on Gradescope)")
+    if args.timeout <= 0:
+        raise LabError("--timeout must be above 0 (a kernel alone needs a few seconds)")
+    path = build(Path(args.notebook), Path(args.out), args.points, args.timeout)
+    print(f"{path}: upload it in the assignment's Configure Autograder (Zip file upload); results.json gives one "
+          f"test per exercise with the student's feedback line")
+    return 0
+
+
 @command("site", "build the course web site from the notebooks' stored outputs (no execution)",
          out("build/site", "output folder (default: build/site; pages in html/)"))
 def cmd_site(args: argparse.Namespace) -> int:

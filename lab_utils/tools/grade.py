@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
-from ..exercises.core import NOT_RUN, Exercise, Outcome
+from ..exercises.core import MARK, NOT_RUN, NOTE, Exercise, Outcome
+from ..i18n import tr
 from ..nbfile import (
     EXERCISE_TAG,
     atomic_write,
@@ -175,10 +176,10 @@ def grade(
     the report; return the rows in order."""
     template_path = Path(template_path).resolve()
     template_bytes = template_path.read_bytes()
-    template = preflight(template_path, use_sandbox, scheduler)
+    limits = limits or sandbox.Limits()
+    template = preflight(template_path, use_sandbox and limits.namespaces, scheduler)
     if not use_sandbox:
         print(f"lab grade: warning: every submission is {NO_SANDBOX}", file=sys.stderr)
-    limits = limits or sandbox.Limits()
     if timeout is not None:
         limits = dataclasses.replace(limits, wall=float(timeout))
     module, exercises, allowed = exercises_of(template)
@@ -209,8 +210,7 @@ def grade(
                    "error": "" if job.submission is None else why, "flags": "; ".join(job.flags)}
             if job.submission is not None:
                 unrun = {ex.id: Outcome(NOT_RUN, "not-run", "") for ex in exercises}
-                with speaking(language_of(template)):
-                    atomic_write(out_dir / f"{job.name}.feedback.txt", feedback(job.name, exercises, unrun, row))
+                write_feedback(out_dir, job.name, exercises, unrun, row, language_of(template))
             done(job, row)
     _run(runs, template_path, module, exercises, language_of(template), out_dir, params, kernel, limits,
          use_sandbox, batch, workers, scheduler, done)
@@ -236,21 +236,33 @@ def _run(jobs: Sequence[Job], template_path: Path, module: str, exercises: Seque
             atomic_write(out_dir / f"{job.name}.ipynb", result.executed or dump_notebook(job.notebook))
             row, outcomes, flags = judge(job.name, result, exercises, job.seed, job.missing, judge_process)
             row["flags"] = "; ".join(job.flags + flags)
-            with speaking(spoken):  # a Korean edition's students read their feedback in Korean
-                atomic_write(out_dir / f"{job.name}.feedback.txt", feedback(job.name, exercises, outcomes, row))
+            write_feedback(out_dir, job.name, exercises, outcomes, row, spoken)
             done(job, row)
 
 
-def feedback(name: str, exercises: Sequence[Exercise], outcomes: Mapping[str, Outcome], row: Mapping[str, Any],
-             ) -> str:
-    """What the student is told: each exercise's line as the notebook shows it (no probe record, no seed)."""
-    from ..exercises.core import MARK, NOTE, tr
+def write_feedback(out_dir: Path, name: str, exercises: Sequence[Exercise], outcomes: Mapping[str, Outcome],
+                   row: Mapping[str, Any], spoken: str) -> None:
+    """NAME.feedback.txt, what the student reads (in the template's language), and NAME.feedback.json, the same
+    lines per exercise for an LMS that takes them one by one (Gradescope's tests)."""
+    with speaking(spoken):  # a Korean edition's students read their feedback in Korean
+        lines = exercise_lines(exercises, outcomes)
+        note = tr(NOTE, text=inert(row["error"])) if row.get("error") else ""
+        titles = [inert(tr(ex.title)) for ex in exercises]
+    text = "\n".join([f"{name}: {row['total']} / {len(exercises)}", "", *lines, *(["", note] if note else [])])
+    atomic_write(out_dir / f"{name}.feedback.txt", inert(text) + "\n")
+    per_exercise = [{"id": ex.id, "number": ex.number, "title": title, "status": outcomes[ex.id].status,
+                     "cause": outcomes[ex.id].cause, "line": line}
+                    for ex, title, line in zip(exercises, titles, lines)]
+    atomic_write(out_dir / f"{name}.feedback.json", json.dumps(
+        {"submission": name, "total": row["total"], "of": len(exercises), "exercises": per_exercise, "note": note},
+        ensure_ascii=False, indent=1) + "\n")
 
-    lines = [f"{name}: {row['total']} / {len(exercises)}", ""]
+
+def exercise_lines(exercises: Sequence[Exercise], outcomes: Mapping[str, Outcome]) -> list[str]:
+    """Each exercise's line as the notebook shows it (no probe record, no seed), in the language spoken now."""
+    lines = []
     for ex in exercises:
         o = outcomes[ex.id]
-        lines.append(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[o.status], number=ex.number,
-                        title=tr(ex.title), message=o.message or tr(o.status)))
-    if row.get("error"):
-        lines += ["", tr(NOTE, text=row["error"])]
-    return "\n".join(inert(line) for line in lines) + "\n"
+        lines.append(inert(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[o.status], number=ex.number,
+                              title=tr(ex.title), message=o.message or tr(o.status))))
+    return lines

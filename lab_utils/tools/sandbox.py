@@ -61,6 +61,10 @@ class Limits:
     scratch: int = 512 * MiB  # everything in its scratch folder (a tmpfs of this size, or polled 4 times a second)
     output: int = 20 * MiB  # the executed copy; a larger one is kept without outputs, with a note
     wall: float = 300.0  # seconds from start to kill, all attempts together, whatever runs inside
+    # False where the machine is the sandbox (a Gradescope container, where Docker's seccomp profile refuses new
+    # namespaces): no bubblewrap; the run gets a uid of its own (as root), its limits and a scratch folder, and the
+    # caller makes what it must not read or write unreachable for that uid
+    namespaces: bool = True
 
 
 @dataclass(frozen=True)
@@ -357,11 +361,15 @@ def run(source: str, params: dict[str, Any], kernel: str, limits: Limits, seed: 
     A run whose kernel never started (the runner's own signal, which the notebook cannot send) is tried again,
     all attempts within `limits.wall`. Nothing of the run is left once this returns: its processes are dead (PID
     namespace, cgroup) and its scratch folder is removed."""
-    missing = _available() if sandbox else None
+    missing = _available() if sandbox and limits.namespaces else None
+    if sandbox and not limits.namespaces and os.geteuid() != 0:
+        missing = "a run without namespaces is isolated by a uid of its own, which needs root"
     if missing:  # e.g. a Dask worker without bubblewrap: the row says so, nothing runs unsandboxed
         return failure(missing)
     deadline = time.perf_counter() + limits.wall
     with tempfile.TemporaryDirectory(prefix="lab-grade-") as private:
+        if sandbox and not limits.namespaces:
+            os.chmod(private, 0o711)  # the run's uid reaches its scratch inside, and lists nothing
         for attempt in range(ATTEMPTS):
             left = deadline - time.perf_counter()
             result = _run_once(Path(private), source, params, kernel, limits, left, seed, sandbox, batch)
@@ -390,6 +398,7 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
     uid = _UIDS.get() if (sandbox and root) else None
     group = Cgroup(f"lab-{batch or 'run'}-{seed}-{secrets.token_hex(3)}", limits.memory, limits.processes) \
         if sandbox else None
+    isolation = "a uid of its own (no namespaces: the container is the sandbox)" if not limits.namespaces else ""
     try:
         with _scratch(private, limits, sandbox) as (scratch, mounted):
             for sub in ("tmp", "shm", "run"):
@@ -399,8 +408,10 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
             if uid is not None:
                 for path in [scratch, *scratch.rglob("*")]:
                     os.chown(path, uid, uid, follow_symlinks=False)
+                os.chmod(scratch, 0o700)  # no other run's uid reads this one's files
             cmd, env, processes = _command(scratch, params, kernel, limits, seed, sandbox, batch, uid)
             enforced = ", ".join(filter(None, [
+                isolation,
                 "cgroup memory+pids" if group and group.ok else "",
                 "tmpfs scratch" if mounted else ""])) or "per-process limits only"
             result = _supervise(cmd, env, private, scratch, limits, wall, processes, sandbox, group, mounted)
@@ -411,6 +422,8 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
             group.remove()
         if not sandbox:  # no PID namespace: find what is left of the run (its kernel has a session of its own)
             _kill_tagged(f"LAB_PROBE_SEED={seed}".encode())
+        elif not limits.namespaces and uid is not None:  # every process of the run's uid, whatever it did since
+            _kill_uid(uid)
         if uid is not None:
             _UIDS.put(uid)
 
@@ -418,7 +431,7 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
 def _command(scratch: Path, params: dict[str, Any], kernel: str, limits: Limits, seed: int, sandbox: bool,
              batch: str, uid: int | None) -> tuple[list[str], dict[str, str], int]:
     """The command line of a run, the environment it starts with, and its process limit."""
-    home = "/scratch" if sandbox else str(scratch)
+    home = "/scratch" if sandbox and limits.namespaces else str(scratch)
     env = {"HOME": home, "TMPDIR": f"{home}/tmp", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
            "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/.config/matplotlib", "IPYTHONDIR": f"{home}/.ipython",
            "JUPYTER_RUNTIME_DIR": f"{home}/run", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
@@ -426,6 +439,11 @@ def _command(scratch: Path, params: dict[str, Any], kernel: str, limits: Limits,
     runner = command(f"{home}/source.ipynb", f"{home}/run/executed.ipynb", params, kernel, home)
     if not sandbox:
         return runner, {**os.environ, **env}, resource.RLIM_INFINITY
+    env["PYTHONPATH"] = str(_package_root())  # lab_utils where the grader has it, whatever installed it
+    if not limits.namespaces:  # the container is the sandbox: the run's own uid, nothing of the grader's environment
+        drop = [] if uid is None else [shutil.which("setpriv") or "setpriv", "--reuid", str(uid), "--regid", str(uid),
+                                       "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
+        return drop + runner, env, limits.processes
     # The run's own /tmp first, the read-only views after it: an environment that lives under /tmp (a checkout
     # there, its .venv) stays visible instead of being covered by the private /tmp.
     cmd = ["bwrap", *_namespaces(), "--die-with-parent", "--new-session", "--bind", str(scratch / "tmp"), "/tmp",
@@ -462,7 +480,7 @@ def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path
     log_path = private / "log.txt"  # a file, not a pipe: nothing left running can hold the grader on it
     started_read, started_write = os.pipe()  # the runner writes one byte once its kernel is up (fd not in the kernel)
     env = {**env, STARTED_FD_VARIABLE: str(started_write)}
-    if sandbox:
+    if "--clearenv" in cmd:
         cmd = [*cmd[:cmd.index("--clearenv") + 1], "--setenv", STARTED_FD_VARIABLE, str(started_write),
                *cmd[cmd.index("--clearenv") + 1:]]
     start = time.perf_counter()
@@ -512,6 +530,23 @@ def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path
     return {"code": proc.returncode if not notes else 1, "log": text, "seconds": seconds, "executed": executed or "",
             "records": records or "", "notes": tuple(notes), "cut": cut, "started": started,
             "peak_memory": group.peak() if group is not None and group.ok else None}
+
+
+def _package_root() -> Path:
+    import lab_utils
+
+    return Path(lab_utils.__file__).resolve().parent.parent
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process running as `uid` (a run's own uid: nothing else runs as it)."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            if any(line.split()[1:2] == [str(uid)] for line in status.splitlines() if line.startswith("Uid:")):
+                os.kill(int(pid), signal.SIGKILL)
+        except (OSError, ProcessLookupError, IndexError):
+            pass
 
 
 def _kill_tagged(tag: bytes) -> None:
