@@ -15,6 +15,7 @@ import pytest
 from lab_utils.tools import sandbox
 from lab_utils.tools.scan import python_source, scan
 from lab_utils.tools.submissions import assemble, read_submission
+from lab_utils.tools.tables import spreadsheet_cell
 
 from . import cells
 from .conftest import PRACTICE as SOLUTION
@@ -492,7 +493,6 @@ def test_the_grader_survives_what_a_run_leaves_behind():
     """Records nested past the parser's depth, an executed copy that is no notebook, a formula or a terminal escape
     in a cell: each ends as a row with its reason, never a crash or a hang."""
     from lab_utils.exercises import linear
-    from lab_utils.tools import grade as g
     from lab_utils.tools import verdicts as v
     from lab_utils.tools.sandbox import RunResult
 
@@ -501,8 +501,8 @@ def test_the_grader_survives_what_a_run_leaves_behind():
     with v.Judge("linear", "en") as judge_process:
         row, outcomes, flags = v.judge("deep", result, linear.EXERCISES, 7, [], judge_process)
     assert row["status"] == "failed" and {o.status for o in outcomes.values()} == {"not checked"} and flags == []
-    assert g._cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" and g._cell("cell ex: x") == "cell ex: x"
-    assert g._cell("\x1b[2J\x1b]0;pwned\x07all 3 / 3 passed") == "\\x1b[2J\\x1b]0;pwned\\x07all 3 / 3 passed"
+    assert spreadsheet_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" and spreadsheet_cell("cell ex: x") == "cell ex: x"
+    assert spreadsheet_cell("\x1b[2J\x1b]0;pwned\x07all 3 / 3 passed") == "\\x1b[2J\\x1b]0;pwned\\x07all 3 / 3 passed"
 
 
 def test_a_slow_verdict_is_killed_in_its_own_process_and_the_grader_runs_on():
