@@ -47,5 +47,11 @@ def messages(code: str) -> dict[str, str]:
 
 
 def tr(template: str, **fields: object) -> str:
-    """A message in the chosen language: the English template (or its translation) filled with the fields."""
-    return messages(_settings["language"]).get(template, template).format(**fields)
+    """A message in the chosen language: the English template (or its translation) filled with the fields (in
+    Korean, each particle in two-form notation, `{value}이(가)`, then fits what it follows: lab_utils.korean)."""
+    text = messages(_settings["language"]).get(template, template).format(**fields)
+    if _settings["language"] == "ko":
+        from .korean import particles
+
+        return particles(text)
+    return text

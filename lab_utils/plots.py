@@ -15,7 +15,7 @@ from torch import nn
 
 from .checks import check_history, check_tensor
 from .errors import LabError
-from .i18n import language, tr
+from .i18n import N_, language, tr
 
 CLASS_COLORS = ("tab:blue", "tab:red")  # target 0, target 1
 
@@ -366,6 +366,15 @@ def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tens
                               k=k, logits=logits))
 
 
+# The studies' column names as a figure shows them: the notebooks' own names in English, words in a translation.
+COLUMN_NAMES = {"hidden": N_("hidden"), "success_rate": N_("success_rate"), "converged_rate": N_("converged_rate"),
+                "optimizer": N_("optimizer")}
+
+
+def _column(name: str) -> str:
+    return tr(COLUMN_NAMES[name]) if name in COLUMN_NAMES else name
+
+
 def rate_figure(rows: Sequence[Mapping[str, object]], x: str, y: str, group: str | None = None) -> Figure:
     """A metric `y` against a parameter `x`, one line per value of `group` (for studies and sweeps)."""
     if not rows:
@@ -380,8 +389,8 @@ def rate_figure(rows: Sequence[Mapping[str, object]], x: str, y: str, group: str
     for gv in groups:
         sel = [r for r in rows if group is None or str(r[group]) == gv]
         pts = sorted((float(r[x]), float("nan") if r[y] is None else float(r[y])) for r in sel)
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=f"{group} = {gv}" if group else None)
-    ax.set(xlabel=x, ylabel=y)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=f"{_column(group)} = {gv}" if group else None)
+    ax.set(xlabel=_column(x), ylabel=_column(y))
     ax.grid(alpha=0.3)
     if group:
         ax.legend()
@@ -389,6 +398,6 @@ def rate_figure(rows: Sequence[Mapping[str, object]], x: str, y: str, group: str
     for gv in groups:
         sel = sorted((float(r[x]), r[y]) for r in rows if group is None or str(r[group]) == gv)
         values = ", ".join(f"{_num(a)}: {'-' if b is None else _num(float(b))}" for a, b in sel)
-        lines.append(f"{group} = {gv}: {values}" if group else values)
-    return _described(fig, tr("{y} against {x}, one line per {group}: {lines}", y=y, x=x, group=group or "-",
-                              lines="; ".join(lines)))
+        lines.append(f"{_column(group)} = {gv}: {values}" if group else values)
+    return _described(fig, tr("{y} against {x}, one line per {group}: {lines}", y=_column(y), x=_column(x),
+                              group=_column(group) if group else "-", lines="; ".join(lines)))

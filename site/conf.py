@@ -1,7 +1,9 @@
 # Sphinx configuration of the course site. `make site` (lab site) stages this folder twice, once per language
 # (English at the site's root, Korean under ko/), each with that language's notebooks, and builds each with
 # `-D language=<lang>`; nothing is executed, and nothing is loaded from another host.
-project = "Multi-Layer Perceptrons — PyTorch lab"
+# The site's title in each language (every page's <title> ends with it); the Korean build sets it on config-inited.
+TITLES = {"en": "Multi-Layer Perceptrons — PyTorch lab", "ko": "다층 퍼셉트론 — PyTorch 실습"}
+project = TITLES["en"]
 author = "AI lab course"
 extensions = ["myst_nb"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
@@ -53,5 +55,10 @@ def _page_context(app, pagename, templatename, context, doctree):
     context.update(twin_prefix=prefix, twin_label=label, twin_name=name)
 
 
+def _title(app, config):
+    config.project = config.html_title = TITLES.get(config.language, TITLES["en"])
+
+
 def setup(app):
+    app.connect("config-inited", _title)
     app.connect("html-page-context", _page_context)

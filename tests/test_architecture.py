@@ -8,7 +8,7 @@ from pathlib import Path
 from .conftest import ROOT
 
 PACKAGE = ROOT / "lab_utils"
-CORE = {"errors", "i18n", "nbfile", "checks", "data", "repro", "params", "results"}
+CORE = {"errors", "i18n", "korean", "nbfile", "checks", "data", "repro", "params", "results"}
 HELPERS = {"plots", "batched", "interactive", "exercises"}
 ENTRY = {"__init__", "__main__"}  # the package's front door: the public API and `python -m lab_utils`
 

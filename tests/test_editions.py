@@ -50,7 +50,7 @@ def test_a_changed_solution_makes_the_check_fail(tmp_path):
                                               for d in ("exercises", "ko/notebooks", "ko/exercises")]
     assert build(tmp_path, check=True) == []
     nb = load(tmp_path / "notebooks" / NOTEBOOKS[0].name)
-    next(c for c in nb["cells"] if c["id"] == "cell-24")["source"] = ["# changed code\n"]
+    next(c for c in nb["cells"] if c["id"] == "cell-24")["source"] = ["changed = 1\n"]
     (tmp_path / "notebooks" / NOTEBOOKS[0].name).write_text(json.dumps(nb))
     before = (tmp_path / "exercises" / NOTEBOOKS[0].name).read_text()
     assert build(tmp_path, check=True) == [tmp_path / d / NOTEBOOKS[0].name

@@ -63,7 +63,7 @@ def test_every_translation_keeps_its_placeholders_and_is_korean(path):
     assert entries
     for e in entries:
         assert catalogs.mismatch(e) == [], (e.msgid, e.msgstr)
-        if e.msgctxt == catalogs.CODE_CONTEXT and e.tcomment.startswith(catalogs.KEEP):
+        if e.msgctxt in catalogs.CODE_CONTEXTS and e.tcomment.startswith(catalogs.KEEP):
             assert e.msgstr == e.msgid
         else:  # Korean, or no words at all (print("to") became print("~"))
             words = re.sub(r"\{[^{}]*\}", "", e.msgstr)
@@ -146,6 +146,33 @@ def test_code_strings_are_found_translated_and_the_rest_left_alone():
     assert out.startswith('%matplotlib inline\ndef f():\n    """A docstring."""\n    return "sgd"')
 
 
+def _code_only(code: str) -> list[tuple[int, str]]:
+    """A cell's tokens without its comments, each string literal reduced to its kind: what runs."""
+    import io
+    import tokenize
+
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
+    drop = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    strings = (tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING))  # 3.12 splits f-strings
+    return [(t.type, "<str>" if t.type in strings else t.string)
+            for t in tokenize.generate_tokens(io.StringIO(code).readline) if t.type not in drop]
+
+
+@pytest.mark.parametrize("en,ko", PAIRS, ids=lambda p: "/".join(p.parts[-2:]))
+def test_korean_code_differs_only_in_its_comments_and_strings(en, ko):
+    """The Korean editions translate the comments of code cells (parameters, hints, checks) and their strings;
+    what runs is the English code, token for token."""
+    language_line = LANGUAGE_LINE.format(lang="ko")
+    translated = 0
+    for e, k in zip(code_cells(load(en)), code_cells(load(ko))):
+        assert _code_only(src(k).replace(language_line, "")) == _code_only(src(e)), e["id"]
+        translated += src(k) != src(e)
+    comments = [c for cell in code_cells(load(ko)) if catalogs.INSTALL_TAG not in cell["metadata"].get("tags", [])
+                for _, _, c in catalogs.code_comments(src(cell))]  # the Colab install cell: one text, in English
+    assert translated and comments and all(HANGUL.search(c) or c.startswith("# x_train") or c.startswith("# y_train")
+                                           for c in comments), comments
+
+
 @pytest.mark.parametrize("en,ko", PAIRS, ids=lambda p: "/".join(p.parts[-2:]))
 def test_korean_code_cells_are_the_english_ones_translated(en, ko):
     en_nb, ko_nb = load(en), load(ko)
@@ -210,21 +237,32 @@ def test_korean_markdown_is_translated_and_linked(en, ko):
     assert badge.endswith(f"[한국어](../ko/{en.parent.name}/{en.name})")
 
 
-GLOSSARY_VARIANTS = {
-    "경사하강법": "경사 하강법", "활성함수": "활성화 함수", "그래디언트": "기울기", "그라디언트": "기울기",
-    "에포크": "에폭", "학습율": "학습률", "바이어스": "편향", "히든": "은닉", "손실함수": "손실 함수",
-    "배치 학습기": "병렬 학습 함수", "손으로": "직접 구현", "많아야": "최대", "산술": "연산", "임계값": "임곗값",
-    "놀이터": "직접 실험해 보기", "움직이는 학습": "학습 과정 살펴보기", "## 파라미터": "하이퍼파라미터",
-}
+def glossary() -> list[tuple[str, str, list[str]]]:
+    """i18n/ko/glossary.md's rows: (English, 한국어, the regular expressions a translation must not match)."""
+    rows = []
+    for line in (ROOT / "i18n" / "ko" / "glossary.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 4 and cells[0] != "English":
+            rows.append((cells[0], cells[1], re.findall(r"`([^`]+)`", cells[2])))
+    return rows
 
 
-def test_korean_texts_use_the_glossary_terms():
-    glossary = (ROOT / "i18n" / "ko" / "glossary.md").read_text()
+@pytest.mark.parametrize("english,korean,avoid", glossary(), ids=lambda v: str(v)[:24])
+def test_korean_texts_use_the_glossary_terms(english, korean, avoid):
+    """One Korean term per concept: no catalog (nor README.ko.md) uses a variant the glossary names."""
     texts = [e.msgstr for path in CATALOGS for e in polib.pofile(str(path)) if not e.obsolete]
     texts.append((ROOT / "README.ko.md").read_text())
-    for variant, term in GLOSSARY_VARIANTS.items():
-        assert term in glossary
-        assert not [t for t in texts if variant in t], f"use {term!r}, not {variant!r}"
+    for pattern in avoid:
+        found = [t[max(0, m.start() - 30):m.end() + 30] for t in texts for m in re.finditer(pattern, t)]
+        assert found == [], f"{english}: write {korean!r}, not {pattern!r}"
+
+
+def test_the_glossary_catches_the_issues_examples():
+    examples = ["가장 큰 오차 < 0.4", "로그 눈금", "은닉층 활성화 값", "노트북의 `lr`, `epochs` 파라미터",
+                "안정성 한계", "성공 비율", "병렬 학습 함수", "... 자리표시자", "최솟값 W = 1",
+                "### 실행 (a): 슬라이드", "네 점 모두 정답", "경사하강법", "에포크"]
+    rules = [r for _, _, avoid in glossary() for r in avoid]
+    assert len(glossary()) > 40 and [e for e in examples if not any(re.search(r, e) for r in rules)] == []
 
 
 def test_checks_answer_in_korean_in_the_korean_exercise_notebook():
@@ -246,7 +284,7 @@ def test_parameter_errors_name_the_line_of_the_parameters_cell(korean):
     nb = load(ROOT / "ko" / "notebooks" / NOTEBOOKS[0].name)
     with pytest.raises(ParameterError) as caught:
         run_params(nb, {"lr": "fast"})
-    assert str(caught.value) == ("하이퍼파라미터 'lr'은(는) float여야 하는데 'fast'(str)입니다. 하이퍼파라미터 셀의 "
+    assert str(caught.value) == ("하이퍼파라미터 'lr'은 float여야 하는데 'fast'(str)입니다. 하이퍼파라미터 셀의 "
                                  "2번째 줄을 예를 들어 `lr: float = 0.1`로 바꾸세요")
     i18n.language("en")
     with pytest.raises(ParameterError, match=r"^parameter 'epochs' must be > 0, got -3; change line 3 of the "

@@ -129,6 +129,16 @@ def test_site_has_every_edition(site):
         assert sum(p.startswith(folder + "/") for p in found) == 3, folder
 
 
+def test_the_korean_pages_have_korean_titles(site):
+    html, _, _ = site
+    titles = {page: re.search(r"<title>(.*?)</title>", (html / page).read_text(), re.S).group(1)
+              for page in pages(html)}
+    korean = {page: title for page, title in titles.items() if page.startswith("ko/")}
+    assert len(korean) == 7 and all(title.endswith("다층 퍼셉트론 — PyTorch 실습") for title in korean.values())
+    assert all(re.search("[가-힣]", title.split(" — ")[0]) for title in korean.values()), korean
+    assert all(t.endswith("Multi-Layer Perceptrons — PyTorch lab") for p, t in titles.items() if p not in korean)
+
+
 def test_no_page_loads_anything_from_another_host(site):
     html, _, _ = site
     for page in pages(html):

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import ast
 import difflib
+import io
 import re
 import string
+import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,10 @@ from ..i18n import LANGUAGES, LOCALE_DIR, catalog_path
 from ..nbfile import BADGE_TAG, INSTALL_TAG, atomic_write, load_notebook, source_text, tags
 
 CODE_CONTEXT = "python-string"
+COMMENT_CONTEXT = "python-comment"  # a comment in a code cell (the msgid is the comment as written, with its #)
+CODE_CONTEXTS = (CODE_CONTEXT, COMMENT_CONTEXT)
+# comments that stay as written: the exercise markers (nbgrader's, which students and tools look for) and pragmas
+_KEPT_COMMENT = re.compile(r"^#(#|\s*YOUR CODE HERE\b|\s*noqa\b|\s*type:)")
 ALT_SUFFIX = ":alt"  # msgctxt of a code cell's figure alt text (its metadata mystnb.image.alt): "<cell id>:alt"
 KEEP = "keep"  # a translator comment starting with this: the English literal stays (e.g. the lecture's own log line)
 SOURCE_DIR, I18N_DIR = "notebooks", "i18n"
@@ -150,6 +156,10 @@ def notebook_texts(nb: dict[str, Any], where: str) -> list[Text]:
                 if literal not in seen:
                     seen.add(literal)
                     texts.append(Text(CODE_CONTEXT, literal, f"{where} cell {cell['id']}"))
+            for _, _, comment in code_comments(source_text(cell)):
+                if comment not in seen:
+                    seen.add(comment)
+                    texts.append(Text(COMMENT_CONTEXT, comment, f"{where} cell {cell['id']}"))
     return texts
 
 
@@ -169,10 +179,26 @@ def placeholders(literal: str) -> list[str] | None:
     return None
 
 
+def code_comments(code: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each comment with words in a cell's code, by character offset (not the exercise
+    markers or pragmas)."""
+    python = _MAGIC.sub(lambda m: " " * len(m.group(0)), code)
+    starts = [0]
+    for line in python.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    return [(starts[t.start[0] - 1] + t.start[1], starts[t.end[0] - 1] + t.end[1], t.string) for t in tokens
+            if t.type == tokenize.COMMENT and _WORDS.search(t.string) and not _KEPT_COMMENT.match(t.string)]
+
+
 def translate_code(code: str, table: dict[str, str]) -> str:
-    """A cell's code with each of its string literals replaced by its translation in `table` (if any)."""
+    """A cell's code with each of its string literals and comments replaced by its translation in `table` (if
+    any); the code itself stays as it is."""
     out, last = [], 0
-    for start, end, literal in string_literals(code):
+    for start, end, literal in sorted([*string_literals(code), *code_comments(code)]):
         if literal in table:
             out += [code[last:start], table[literal]]
             last = end
@@ -232,7 +258,7 @@ def merge(po, texts: tuple[Text, ...]) -> None:
     po.metadata = {**HEADER, **po.metadata}
     live = [e for e in po if not e.obsolete]
     by_key = {(e.msgctxt, e.msgid): e for e in live}
-    by_context = {e.msgctxt: e for e in live if e.msgctxt not in (None, CODE_CONTEXT)}
+    by_context = {e.msgctxt: e for e in live if e.msgctxt not in (None, *CODE_CONTEXTS)}
     current = {(t.context, t.msgid) for t in texts}
     used, entries = set(), []
     for text in texts:
@@ -267,7 +293,7 @@ def problems(po, rel: str) -> list[str]:
     for e in po:
         if e.obsolete:
             continue
-        name = f"cell {e.msgctxt}" if e.msgctxt not in (None, CODE_CONTEXT) else f"msgid {e.msgid[:60]!r}"
+        name = f"cell {e.msgctxt}" if e.msgctxt not in (None, *CODE_CONTEXTS) else f"msgid {e.msgid[:60]!r}"
         if "fuzzy" in e.flags:
             out.append(f"{rel}: {name} is fuzzy (its English changed): update the msgstr, then remove the fuzzy flag")
         elif not e.msgstr:
@@ -286,6 +312,9 @@ def mismatch(entry) -> list[str]:
         if want != have:
             return [f"the msgstr's expressions {have} differ from the English {want}"]
         return []
+    if entry.msgctxt == COMMENT_CONTEXT:
+        lines = entry.msgstr.splitlines()
+        return [] if len(lines) == 1 and lines[0].startswith("#") else ["the msgstr is not one line starting with #"]
     if "python-brace-format" in entry.flags and brace_fields(entry.msgid) is not None:
         want = sorted(name for name, _ in brace_fields(entry.msgid))
         have = sorted(name for name, _ in brace_fields(entry.msgstr) or [("<not a template>", "")])
@@ -317,5 +346,5 @@ def update(root: Path, generated: Mapping[str, str], write: bool = True, changed
 def table(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """A notebook catalog's usable entries: ({msgctxt: msgstr} of its cells, {msgid: msgstr} of its code strings)."""
     usable = [e for e in read(path) if e.msgstr and not e.obsolete and "fuzzy" not in e.flags and not mismatch(e)]
-    return ({e.msgctxt: e.msgstr for e in usable if e.msgctxt not in (None, CODE_CONTEXT)},
-            {e.msgid: e.msgstr for e in usable if e.msgctxt == CODE_CONTEXT})
+    return ({e.msgctxt: e.msgstr for e in usable if e.msgctxt not in (None, *CODE_CONTEXTS)},
+            {e.msgid: e.msgstr for e in usable if e.msgctxt in CODE_CONTEXTS})
