@@ -384,3 +384,52 @@ def test_korean_readme_has_every_section_of_the_english_one():
     assert "(README.md)" in ko and "(README.ko.md)" in en
     quick = ko.split("## 빠른 시작", 1)[1].split("\n## ", 1)[0]
     assert re.findall(r"^(make \w+)\s*$", quick.split("```", 2)[1], re.M) == ["make lab", "make test"]
+
+
+# The English a Korean student may read besides the code's own names, by reason. Anything else is a translation
+# that is missing.
+ENGLISH_ALLOWED = {
+    # the lecture's own slide words and titles, quoted as the slides write them
+    "lecture": {"Epoch", "Cost", "processing", "model", "Loss", "function", "Optimizer", "Gradient", "Descent",
+                "Algorithm", "Input", "Output", "Linear", "Regression", "Logistic", "Multi", "Layer", "Perceptron",
+                "Perceptrons", "Single", "Neural", "Activation", "Function", "Sigmoid", "Tanh", "predict", "with",
+                "real", "value", "Network", "zero"},
+    # names of tools and of the other edition
+    "names": {"Open", "Colab", "English", "Python", "PyTorch", "papermill", "nbval", "Jupyter", "NumPy", "BCE", "MSE"},
+    # terms the glossary keeps in English
+    "glossary": {"shape", "dtype"},
+    # English terms given in parentheses after their Korean (포화(saturation))
+    "glossed": {"deprecated", "saturation"},
+    # Python values and reprs the code prints: booleans, a figure's and a widget's repr, lab.report's keys
+    "values": {"True", "False", "true", "false", "cpu", "cuda", "Figure", "size", "Axes", "children", "description",
+               "Dropdown", "VBox", "HBox", "IntSlider", "FloatLogSlider", "Output", "layout", "converged", "diverged",
+               "predictions", "accuracy", "weights", "bias", "final_loss", "max_error", "gate"},
+    # LaTeX commands of formulas shown as text
+    "math": {"frac", "partial", "qquad", "hat", "cdot", "sigma", "log", "exp", "sum", "max", "min"},
+}
+
+
+def _prose(cell: dict) -> list[str]:
+    """What a student reads of a cell: markdown without code, math and link targets; printed lines; alt texts."""
+    if cell["cell_type"] == "markdown":
+        text = re.sub(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]+>", " ", src(cell), flags=re.S)
+        return [text]
+    texts = []
+    for out in cell.get("outputs", []):
+        texts.append("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", "")))
+        texts += [m.get("alt", "") for m in out.get("metadata", {}).values() if isinstance(m, dict)]
+    return texts
+
+
+@pytest.mark.parametrize("ko", [ROOT / "ko" / d / nb.name for d in ("notebooks", "exercises") for nb in NOTEBOOKS],
+                         ids=lambda p: "/".join(p.parts[-2:]))
+def test_no_english_outside_code_names_and_the_allowed_list(ko):
+    code_words = {w for c in code_cells(load(ROOT / "notebooks" / ko.name)) for w in re.findall(r"\w+", src(c))}
+    allowed = set().union(*ENGLISH_ALLOWED.values()) | code_words
+    found = {}
+    for cell in load(ko)["cells"]:
+        for text in _prose(cell):
+            for word in re.findall(r"\b[A-Za-z][A-Za-z]{2,}\b", text):
+                if word not in allowed and word.lower() not in allowed:
+                    found.setdefault(word, cell.get("id"))
+    assert found == {}, "translate these, or say in ENGLISH_ALLOWED why they stay English"
