@@ -102,3 +102,19 @@ def test_is_stub_sees_placeholders_in_functions_and_classes():
 def test_explain_names_the_mistake(error, hint):
     line = core.explain(probe.error_data(error))
     assert hint in line and "\n" not in line
+
+
+def test_each_exercise_is_declared_once_and_has_its_verdict():
+    """An exercise is its `Exercise` constant: EXERCISES, the checks modules and the grader's table derive from it;
+    each has a verdict in the module's answers, and nothing else does."""
+    import importlib
+
+    from lab_utils.exercises import modules
+
+    assert modules() == ("linear", "logistic", "mlp", "practice")
+    for name in modules():
+        exercises = importlib.import_module(f"lab_utils.exercises.{name}").EXERCISES
+        answers = importlib.import_module(f"lab_utils.exercises.answers.{name}")
+        assert [ex.number for ex in exercises] == list(range(1, len(exercises) + 1)), name
+        assert {ex.module for ex in exercises} == {name}
+        assert sorted(ex.id for ex in exercises) == sorted(answers.CHECKS), name

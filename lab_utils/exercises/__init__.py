@@ -10,18 +10,26 @@ Nothing here builds or grades notebooks (that is lab_utils.tools).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 
 from .core import FAILED, NOT_RUN, PASSED, Outcome, absent, bind, judge, tr
 
-MODULES = ("linear", "logistic", "mlp", "practice")  # one per notebook, and the grader's practice example
+
+def modules() -> tuple[str, ...]:
+    """The checks modules (one per notebook, and the grader's practice example): each module here that has its
+    answers in lab_utils.exercises.answers."""
+    from . import answers
+
+    here = {m.name for m in pkgutil.iter_modules(__path__)}
+    return tuple(sorted(here & {m.name for m in pkgutil.iter_modules(answers.__path__)}))
 
 
 def checks(module: str | None = None) -> dict[str, tuple[Callable[[dict], str], Callable[[int], dict]]]:
     """Exercise id -> (its verdict, a function of the probe seed giving the inputs its probe records), for one
     checks module (e.g. 'practice': nothing else, torch included, is imported) or all."""
     table: dict = {}
-    for name in MODULES if module is None else (module,):
+    for name in modules() if module is None else (module,):
         table.update(importlib.import_module(f"{__name__}.answers.{name}").CHECKS)
     return table
 

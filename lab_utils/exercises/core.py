@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -72,6 +72,12 @@ class Exercise:
     number: int
     title: str
     module: str
+
+
+def declared(namespace: Mapping[str, object]) -> list[Exercise]:
+    """The exercises a checks module declares (its `Exercise` constants), in their notebook's order: the module's
+    EXERCISES, so that an exercise is declared once."""
+    return sorted((value for value in namespace.values() if isinstance(value, Exercise)), key=lambda ex: ex.number)
 
 
 @functools.cache

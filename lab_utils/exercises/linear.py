@@ -19,6 +19,7 @@ from .core import (
     N_,
     Exercise,
     caller_namespace,
+    declared,
     language,  # noqa: F401  (check.language('ko'): Korean notebooks made before lab.language("ko") still work)
     lend,
     probe_seed,
@@ -30,7 +31,7 @@ from .core import score_table as _score_table
 LOOP = Exercise("01-loop", 1, N_("the training loop"), "linear")
 GRADIENTS = Exercise("01-gradients", 2, N_("gradients by hand"), "linear")
 MODULE = Exercise("01-module", 3, N_("the nn.Module class"), "linear")
-EXERCISES = [LOOP, GRADIENTS, MODULE]
+EXERCISES = declared(globals())  # every Exercise above, in order
 GRAPH_CUT = "does not require grad"  # PyTorch's words when backward() finds no graph to the weights
 
 
