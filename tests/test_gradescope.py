@@ -81,7 +81,9 @@ def _autograder(tmp_path: Path, template: Path, notebook: dict, name: str) -> Pa
 def _container(tree: Path, capabilities: list[str]) -> subprocess.CompletedProcess:
     """run_autograder as Gradescope runs it: as root in a container of its own, with /autograder bound; the
     package from the zip (setup.sh's install, here this environment's dependencies)."""
-    args = ["bwrap", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--ro-bind", "/sys", "/sys"]
+    # /tmp first: the environment may live under it (a clone in /tmp), and its binds below must not be covered
+    args = ["bwrap", "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc", "--ro-bind", "/sys",
+            "/sys"]
     for link in ("bin", "lib", "lib64", "sbin"):
         target = Path("/") / link
         args += ["--symlink", os.readlink(target), f"/{link}"] if target.is_symlink() else (
@@ -91,7 +93,7 @@ def _container(tree: Path, capabilities: list[str]) -> subprocess.CompletedProce
             args += ["--perms", "0755", "--dir", str(parent)]
         args += ["--ro-bind", str(path), str(path)]
     caps = [a for c in capabilities for a in ("--cap-add", c if c == "ALL" else f"CAP_{c}")]
-    args += ["--tmpfs", "/tmp", "--bind", str(tree), "/autograder", "--proc", "/proc", "--dev", "/dev",
+    args += ["--bind", str(tree), "/autograder", "--proc", "/proc", "--dev", "/dev",
              "--unshare-pid", "--cap-drop", "ALL", *caps, "--setenv", "LAB_AUTOGRADER_PYTHON", sys.executable,
              "--setenv", "PYTHONPATH", "/autograder/source/package", "--", "/autograder/source/run_autograder"]
     return subprocess.run(args, capture_output=True, text=True, timeout=300)
