@@ -91,8 +91,8 @@ def activation_figure(z: torch.Tensor, curves: Mapping[str, tuple[torch.Tensor, 
     axes = fig.subplots(1, len(curves), squeeze=False)[0]
     zc = _np(z)
     for ax, (name, (g, dg)) in zip(axes, curves.items()):
-        check_tensor(f"{name} output", g, (len(z),))
-        check_tensor(f"{name} derivative", dg, (len(z),))
+        check_tensor(tr("{name} output", name=name), g, (len(z),))
+        check_tensor(tr("{name} derivative", name=name), dg, (len(z),))
         ax.plot(zc, _np(g), lw=2, label="g(z)")
         ax.plot(zc, _np(dg), lw=2, ls="--", label="g'(z)")
         ax.axhline(0, c="gray", lw=0.5)

@@ -79,5 +79,6 @@ def read_results(path: str | Path) -> dict[str, Any]:
                 keys = [k for k in order if k in data] if isinstance(order, list) else []
                 found = {**{k: data[k] for k in keys}, **data}  # the last report wins
     if found is None:
-        raise LabError(f"{path} has no results: run it to the end (its last cell calls lab_utils.report)")
+        raise LabError(tr("{path} has no results: run it to the end (its last cell calls lab_utils.report)",
+                          path=path))
     return found

@@ -131,7 +131,9 @@ def test_site_has_every_edition(site):
 
 def test_the_korean_pages_have_korean_titles(site):
     html, _, _ = site
-    titles = {page: re.search(r"<title>(.*?)</title>", (html / page).read_text(), re.S).group(1)
+    import html as entities
+
+    titles = {page: entities.unescape(re.search(r"<title>(.*?)</title>", (html / page).read_text(), re.S).group(1))
               for page in pages(html)}
     korean = {page: title for page, title in titles.items() if page.startswith("ko/")}
     assert len(korean) == 7 and all(title.endswith("다층 퍼셉트론 — PyTorch 실습") for title in korean.values())

@@ -222,8 +222,12 @@ def catalogs(root: Path, lang: str, generated: Mapping[str, str]) -> list[Catalo
     for src in sorted((root / SOURCE_DIR).glob("*.ipynb")):
         rel = src.relative_to(root).as_posix()
         out.append(Catalog(folder / f"{src.stem}.po", tuple(notebook_texts(load_notebook(src), rel))))
+    from .colab import INSTALL_TEMPLATE
+
+    install = INSTALL_TEMPLATE.format(env="", repo="", branch="")
     made = tuple(Text(cell_id, text, "lab_utils/tools/editions.py", _brace_flags(text))
-                 for cell_id, text in generated.items())
+                 for cell_id, text in generated.items()) + tuple(
+        Text(COMMENT_CONTEXT, comment, "lab_utils/tools/colab.py") for _, _, comment in code_comments(install))
     out.append(Catalog(folder / "common.po", made))
     if (root / "lab_utils").is_dir():
         out.append(Catalog(catalog_path(lang, root / "lab_utils" / LOCALE_DIR.name), tuple(runtime_texts(root))))

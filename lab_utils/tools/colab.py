@@ -77,12 +77,27 @@ def repository(pyproject: Path) -> tuple[str, str]:
 
 
 def expected_cells(notebook: Path) -> tuple[str, str]:
-    """The badge markdown and the install-cell source this notebook should carry."""
+    """The badge markdown and the install-cell source this notebook should carry (a Korean edition's with its
+    comments in Korean, from i18n/ko/common.po; the code is the same)."""
     pyproject = find_pyproject(notebook.parent)
     repo, branch = repository(pyproject)
     rel = notebook.resolve().relative_to(pyproject.parent).as_posix()
-    return (BADGE_TEMPLATE.format(repo=repo, branch=branch, path=rel) + twin_link(rel),
-            INSTALL_TEMPLATE.format(env=SOURCE_ENV, repo=repo, branch=branch))
+    install = INSTALL_TEMPLATE.format(env=SOURCE_ENV, repo=repo, branch=branch)
+    language = rel.split("/")[0] if rel.startswith("ko/") else "en"
+    for comment, translation in _comment_translations(pyproject.parent, language).items():
+        install = install.replace(comment, translation)
+    return BADGE_TEMPLATE.format(repo=repo, branch=branch, path=rel) + twin_link(rel), install
+
+
+def _comment_translations(root: Path, language: str) -> dict[str, str]:
+    """{English comment: its translation} of the generator's common catalog (i18n/<language>/common.po)."""
+    path = root / "i18n" / language / "common.po"
+    if language == "en" or not path.is_file():
+        return {}
+    import polib
+
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path))
+            if e.msgctxt == "python-comment" and e.msgstr and not e.fuzzy and not e.obsolete}
 
 
 def sync(notebooks: Iterable[str | Path], check: bool = False) -> list[Path]:

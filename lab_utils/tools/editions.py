@@ -173,8 +173,8 @@ def exercise_edition(nb: dict[str, Any], target: Path, solution_name: str,
                 cell["metadata"]["tags"] = [*cell_tags, EXERCISE_TAG]
             cell["outputs"], cell["execution_count"] = [], None
             cell["metadata"].pop("execution", None)
-        if BADGE_TAG in cell_tags:
-            cell["source"] = expected_cells(target)[0]
+        if BADGE_TAG in cell_tags or INSTALL_TAG in cell_tags:
+            cell["source"] = expected_cells(target)[0 if BADGE_TAG in cell_tags else 1]
         cells.append(cell)
     title = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and BADGE_TAG not in
                  tags(c))
@@ -247,8 +247,8 @@ def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
     else:
         nb = copy.deepcopy(nb)
         for cell in nb["cells"]:
-            if BADGE_TAG in tags(cell):
-                cell["source"] = expected_cells(edition.target)[0]
+            if BADGE_TAG in tags(cell) or INSTALL_TAG in tags(cell):
+                cell["source"] = expected_cells(edition.target)[0 if BADGE_TAG in tags(cell) else 1]
         nb["metadata"]["lab_utils"] = {"edition": "solution", "source": f"{SOURCE_DIR}/{name}"}
     _translate(nb, cells, strings)
     _add_language_line(nb, edition.language, f"{SOURCE_DIR}/{name}")
@@ -289,6 +289,7 @@ def _execute_into(edition: Edition, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would otherwise become the notebook's mode
         refresh(tmp)
         os.replace(tmp, edition.target)
     finally:
