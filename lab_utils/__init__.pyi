@@ -1,7 +1,7 @@
 """The public API of lab_utils, explicitly: what `import lab_utils as lab` offers and where each name lives.
 
-Editors and type checkers read this stub; lab_utils/__init__.py reads it too and loads each module on first use
-(the lazy loading of scientific Python's SPEC 1), so this is the one list of public names."""
+Editors and type checkers read this stub; lab_utils/__init__.py hands it to lazy_loader.attach_stub, which loads
+each module on first use (the lazy loading of scientific Python's SPEC 1), so this is the one list of public names."""
 
 from .batched import BatchResult as BatchResult
 from .batched import init_params as init_params

@@ -664,7 +664,7 @@ def test_the_checks_only_record_in_a_grading_run_and_say_so_when_answers_are_mis
 
 FORGERS_01 = [
     # records written by hand from a blank notebook, through paths the scan does not name (pathlib, a computed
-    # variable name), again and again until the kernel is gone: lr 0, one epoch, zero layers, each consistent
+    # variable name), again and again (atomically) until the kernel is gone: lr 0, one epoch, zero layers, each consistent
     ("forge_file", "cell-10", r'''
 import json as j, os as o, pathlib, threading, time
 forged = FORGED
@@ -672,7 +672,8 @@ def forge():
     target = pathlib.Path(o.environ.get('LAB_' + 'RECORDS', 'r'))
     while True:
         time.sleep(0.01)
-        target.write_text(j.dumps(forged))
+        target.with_name('forged.tmp').write_text(j.dumps(forged))
+        o.replace(target.with_name('forged.tmp'), target)  # whole, always: a kill never leaves half a file
 threading.Thread(target=forge, daemon=True).start()
 W = ...
 b = ...

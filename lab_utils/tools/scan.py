@@ -62,7 +62,7 @@ def scan(source: str, cell_id: str, allowed: set[str]) -> list[str]:
     def hit(node: ast.AST, what: str) -> None:
         found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), what))
 
-    from .. import _EXPORTS
+    from .. import __all__ as public  # the notebook API: the names of lab_utils/__init__.pyi
 
     bases = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     imported = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
@@ -71,7 +71,7 @@ def scan(source: str, cell_id: str, allowed: set[str]) -> list[str]:
         if isinstance(node, ast.Name) and node.id in NAMESPACES and id(node) not in bases:
             hit(node, f"{node.id} used as a value (an alias or a new binding hides what is reached through it)")
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "lab" and \
-                node.attr not in _EXPORTS:
+                node.attr not in public:
             hit(node, f"lab.{node.attr} (not part of lab_utils' notebook API)")
         elif isinstance(node, ast.Attribute) and node.attr.startswith(INTERNAL_PREFIXES):
             hit(node, f".{node.attr}")
