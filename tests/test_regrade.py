@@ -44,7 +44,7 @@ def test_an_unreadable_earlier_table_is_no_earlier_table(tmp_path):
     assert earlier(tmp_path / "missing.csv") is None
 
 
-@pytest.mark.slow
+@pytest.mark.ci  # two graded batches: with the sandboxed batches (make test-ci)
 def test_regrading_a_folder_writes_changes_csv(practice, tmp_path):
     solution = json.loads(SOLUTION.read_text())
     wrong = submission(tmp_path, "wrong", edit(solution, "ex-double", "def double(x):\n    return x + 2"))

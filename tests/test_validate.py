@@ -35,6 +35,7 @@ def saved(template: Path, answers: dict[str, str], order: list[str], path: Path)
     return path
 
 
+@pytest.mark.ci  # a kernel run and a graded run: with the sandboxed batches (make test-ci)
 def test_an_answer_that_passed_only_out_of_order_is_found_and_graded_as_the_grader_does(practice, tmp_path):
     # `k` is defined in the exercise cell below the one that uses it: run in that order, the notebook passed
     answers = {"ex-double": "def double(x):\n    return k * x", "ex-half": "half = n / 2\nk = 2"}
@@ -55,6 +56,7 @@ def test_an_answer_that_passed_only_out_of_order_is_found_and_graded_as_the_grad
     assert feedback[0] == "mine: 1 / 2" and feedback[2] in out.stdout  # line 3 holds this run's fresh probe value
 
 
+@pytest.mark.ci  # a kernel run and a graded run: with the sandboxed batches (make test-ci)
 def test_in_order_it_says_the_fresh_run_agrees(practice, tmp_path):
     answers = {"ex-double": "def double(x):\n    return 2 * x", "ex-half": "half = n / 2"}
     order = ["params", "setup", "ex-double", "check-double", "ex-half", "check-half", "score"]
