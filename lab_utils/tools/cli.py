@@ -389,6 +389,27 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     return 0
 
 
+def _course_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("grades", nargs="+", help="the grades.csv of each batch (named after its notebook: lab01.csv ...)")
+    out("course.csv", "the course table to write (default: course.csv)")(p)
+
+
+@command("report", "the course view: one row per student across several graded batches (the three notebooks)",
+         _course_options)
+def cmd_report(args: argparse.Namespace) -> int:
+    from .course import course, read_batch, write_course
+
+    for path in map(Path, args.grades):
+        if not path.is_file():
+            raise LabError(f"{path} does not exist; pass the grades.csv files lab grade wrote")
+    columns, rows = course([read_batch(Path(p)) for p in args.grades])
+    write_course(Path(args.out), columns, rows)
+    missing = sum(any(v == "missing" for v in r.values()) for r in rows)
+    print(f"{args.out}: {len(rows)} students across {len(args.grades)} batches"
+          + (f", {missing} missing from at least one (shown as missing)" if missing else ""))
+    return 0
+
+
 @command("site", "build the course web site from the notebooks' stored outputs (no execution)",
          out("build/site", "output folder (default: build/site; pages in html/)"))
 def cmd_site(args: argparse.Namespace) -> int:

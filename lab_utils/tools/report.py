@@ -63,6 +63,25 @@ def figures(rows: Sequence[Mapping[str, Any]], exercises: Sequence[Exercise]) ->
     return out
 
 
+def _items_table(rows: Sequence[Mapping[str, Any]], exercises: Sequence[Exercise]) -> list[str]:
+    """Which checks work: each exercise's pass rate and discrimination, flagged where it hardly tells students apart."""
+    from .items import items
+
+    e = html.escape
+    parts = ["<h2>Which checks work</h2><p>Discrimination: the correlation between passing an exercise and the rest of "
+             "the score (point-biserial). Near zero or negative, the check tells students who understood the lab from "
+             "those who did not hardly at all, or the wrong way round.</p>",
+             "<table><tr><th scope='col'>exercise</th><th scope='col'>students</th><th scope='col'>pass rate</th>"
+             "<th scope='col'>discrimination</th><th scope='col'>note</th></tr>"]
+    for item in items(rows, exercises):
+        rate = "-" if item.pass_rate is None else f"{100 * item.pass_rate:.0f} %"
+        r = "-" if item.discrimination is None else f"{item.discrimination:+.2f}"
+        parts.append(f"<tr><td>{e(item.exercise)}</td><td>{item.students}</td><td>{rate}</td><td>{r}</td>"
+                     f"<td>{e(item.note)}</td></tr>")
+    parts.append("</table>")
+    return parts
+
+
 def write_report(path: Path, notebook: str, exercises: Sequence[Exercise], rows: Sequence[Mapping[str, Any]]) -> None:
     """Write the batch's report page (atomically)."""
     e = html.escape
@@ -80,6 +99,7 @@ def write_report(path: Path, notebook: str, exercises: Sequence[Exercise], rows:
         parts.append(f"<tr><td>{e(ex.id)}: {e(ex.title)}</td><td>{count['pass']}</td><td>{count['fail']}</td>"
                      f"<td>{count['not done']}</td><td>{e(top[0][0]) + f' ({top[0][1]})' if top else ''}</td></tr>")
     parts.append("</table>")
+    parts += _items_table(rows, exercises)
     for title, alt, png in figures(rows, exercises):
         parts.append(f"<h2>{e(title)}</h2><img src='data:image/png;base64,{png}' alt='{e(alt, quote=True)}'>")
     flagged = [r for r in rows if r.get("flags") or r.get("status") != "graded"]
