@@ -7,3 +7,16 @@ true gradients, the stand-in classes, the 2-H-1 network). One module per checks 
 The student's own notebook loads them (lab_utils.exercises.core.answers_for); in the grading sandbox this folder is
 empty, so the checks there only record, and the grader judges.
 """
+
+from collections.abc import Sequence
+
+from ..core import Fail, tr
+
+
+def refuse_step_before_backward(events: Sequence[dict], cause: str) -> None:
+    """Fail (with `cause`) a loop whose first optimizer.step() comes before its first cost.backward(): no step then
+    uses its own epoch's gradient (the previous one's, or none where zero_grad() came between)."""
+    calls = [e.get("call") for e in events]
+    if "step" in calls and "backward" in calls and calls.index("step") < calls.index("backward"):
+        raise Fail(tr("optimizer.step() runs before cost.backward(), so no step uses its own epoch's gradient: "
+                      "call optimizer.zero_grad(), cost.backward(), then optimizer.step()"), cause)

@@ -32,6 +32,7 @@ from ..linear import (
     given_loop,
     given_module,
 )
+from . import refuse_step_before_backward
 
 
 def _as_tensors(rec: dict) -> tuple[torch.Tensor, torch.Tensor]:
@@ -170,6 +171,7 @@ def _loop_update(rec: dict, events: list, steps: list, backwards: list, end: tup
         if missing:
             raise Fail(tr("the optimizer does not hold {names}, so step() never updates it: "
                           "optim.SGD([W, b], lr={lr})", names=" and ".join(missing), lr=lr), "loop.param-missing")
+    refuse_step_before_backward(events, "loop.step-before-backward")
     window: list[str] = []
     zero_grads = [e for e in events if e["call"] == "zero_grad"]
     for e in events:

@@ -28,6 +28,7 @@ from ..logistic import (
     given_logits,
     given_sigmoid,
 )
+from . import refuse_step_before_backward
 
 
 def _same(a: torch.Tensor | None, b: torch.Tensor, finite: bool = True) -> bool:
@@ -268,6 +269,7 @@ def verdict_logits(rec: dict) -> str:
         if not torch.isfinite(now).all():
             raise Fail(tr("the weights turned NaN or inf: the loss blew up"), "logits.diverged")
         events = run["events"]
+        refuse_step_before_backward(events, "logits.step-before-backward")
         backwards = [e for e in events if e["call"] == "backward"]
         steps = [e for e in events if e["call"] == "step"]
 
