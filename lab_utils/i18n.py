@@ -8,6 +8,7 @@ falls back to English, as gettext does. The Korean editions set the language wit
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 LANGUAGES = ("en", "ko")
@@ -48,10 +49,15 @@ def messages(code: str) -> dict[str, str]:
 
 def tr(template: str, **fields: object) -> str:
     """A message in the chosen language: the English template (or its translation) filled with the fields (in
-    Korean, each particle in two-form notation, `{value}이(가)`, then fits what it follows: lab_utils.korean)."""
+    Korean, each particle in two-form notation, `{value}이(가)`, then fits what it follows: lab_utils.korean; in
+    English, a noun counted by exactly 1 is singular)."""
     text = messages(_settings["language"]).get(template, template).format(**fields)
     if _settings["language"] == "ko":
         from .korean import particles
 
         return particles(text)
-    return text
+    return _ONE.sub(r"1 \1", text)  # "after {n} epochs" with n = 1: "after 1 epoch"
+
+
+# English plurals after a count of exactly 1 (not 0.1, not 21): the nouns the messages count.
+_ONE = re.compile(r"(?<![\d.,-])1 (epoch|update|step|seed|network|model|run|submission|student|exercise|line)s\b")

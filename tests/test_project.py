@@ -95,7 +95,8 @@ def test_colab_constraints_hold_colabs_versions():
             name, _, version = line.split("#")[0].strip().partition("==")
             marked[name] = version
     assert marked == {"torch": "2.11.0", "numpy": "2.1.3", "matplotlib": "3.10.0", "ipywidgets": "7.7.1",
-                      "ipykernel": "6.17.1", "ipython": "7.34.0", "notebook": "6.5.7"}
+                      "ipykernel": "6.17.1", "ipython": "7.34.0", "notebook": "6.5.7",
+                      "lazy-loader": "0.5"}  # lab_utils/__init__.py's loader: Colab has it (scikit-image needs it)
     assert "googlecolab/backend-info" in (ROOT / ".ci" / "colab-constraints.txt").read_text()
 
 
