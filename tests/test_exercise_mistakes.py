@@ -438,3 +438,14 @@ def test_the_cells_a_grading_run_skips_change_no_outcome(case):
     every, _ = check(case, all_cells=True)
     assert (kept.status, kept.cause) == (every.status, every.cause) == ((core.PASSED, "ok") if case.cause == "ok"
                                                                          else (core.FAILED, case.cause))
+
+
+@pytest.mark.parametrize("case,function", [
+    (Case("ex-bce", ("return -(y * math.log(y_hat) + (1 - y) * math.log(1 - y_hat)).mean()",), "bce.error",
+          edit=(("def bce(", "import math\n\n\ndef bce("),)), "torch.log"),
+    (Case("ex-sigmoid", ("return 1 / (1 + math.exp(-z))",), "sig.error"), "torch.exp"),
+])
+def test_a_hint_names_the_function_the_code_needs(case, function):
+    """The hint is true of the code in front of it: a BCE written with math.log is told about torch.log."""
+    outcome, _ = check(case)
+    assert outcome.cause == case.cause and function in outcome.message, outcome.message

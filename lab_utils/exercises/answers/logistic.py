@@ -58,10 +58,11 @@ def _tensor_out(name: str, run: dict, shape: list[int], cause: str) -> torch.Ten
     return probe.tensor(out)
 
 
-NUMPY = [("Can't call numpy()", N_("numpy cannot follow autograd: use torch functions (torch.exp, not np.exp or "
-                                    "math.exp)")),
-         ("only one element tensors", N_("math.exp works on one number only: use torch.exp, which works element "
-                                         "by element"))]
+# True of whichever function the student's line used (the sigmoid's exp, the BCE's log): both are named.
+NUMPY = [("Can't call numpy()", N_("numpy cannot follow autograd: use torch's own functions (torch.exp, torch.log), "
+                                    "not numpy's or math's")),
+         ("only one element tensors", N_("math's functions take one number only: use torch's (torch.exp, torch.log), "
+                                         "which work element by element"))]
 
 
 def verdict_sigmoid(rec: dict) -> str:
