@@ -308,10 +308,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
           + (f", {absent} with no submission" if absent else "") + f"; table: {args.out}")
     changes = Path(args.out).with_suffix("") / "changes.csv"
     if regraded and changes.is_file():
-        from .regrade import earlier
+        import csv
 
-        found = earlier(changes) or []
-        print(f"regrade: {len(found)} outcome(s) changed since the last grading of {args.out}: {changes}"
+        with changes.open(newline="", encoding="utf-8") as f:
+            found = sum(1 for _ in csv.reader(f)) - 1  # changes.csv: a header, then a row per change
+        print(f"regrade: {found} outcome(s) changed since the last grading of {args.out}: {changes}"
               if found else f"regrade: no outcome changed since the last grading of {args.out}")
     return 1 if failed else 0
 

@@ -16,7 +16,7 @@ from ..nbfile import atomic_write
 from .export import read_grades
 from .tables import spreadsheet_cell
 
-MISSING = "missing"  # the student has no row in that batch
+NO_ROW = "missing"  # the student has no row in that batch (not errors or messages: a cell value)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def course(batches: Sequence[Batch]) -> tuple[list[str], list[dict[str, str]]]:
                 person[f"{batch.name} {c}"] = "no submission" if absent else row.get(c, "")
     out = []
     for person in people.values():
-        row = {c: person.get(c, MISSING) for c in columns}
+        row = {c: person.get(c, NO_ROW) for c in columns}
         totals = [row[f"{b.name} total"] for b in batches]
         row["total"] = str(sum(int(t) for t in totals if t.isdigit()))
         out.append(row)
