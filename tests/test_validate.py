@@ -136,6 +136,9 @@ def test_validate_agrees_with_grade_on_the_hostile_and_honest_corpus(practice, t
 
     with ThreadPoolExecutor(2) as pool:
         found = dict(zip(subs, pool.map(lambda p: validate(p, practice, timeout=10), subs)))
+    def stopped(row):  # a run stopped at a time or scratch limit: where it stopped depends on the machine's load
+        return str(row.get("error", "")).startswith(("timed out", "stopped:"))
+
     disagree = {p.name: (grade_of(rows[p.name]), grade_of(v.row)) for p, v in found.items()
-                if grade_of(rows[p.name]) != grade_of(v.row)}
-    assert disagree == {}
+                if grade_of(rows[p.name]) != grade_of(v.row) and not (stopped(rows[p.name]) or stopped(v.row))}
+    assert disagree == {} and sum(not stopped(v.row) for v in found.values()) >= len(found) - 3
