@@ -141,4 +141,4 @@ def test_validate_agrees_with_grade_on_the_hostile_and_honest_corpus(practice, t
 
     disagree = {p.name: (grade_of(rows[p.name]), grade_of(v.row)) for p, v in found.items()
                 if grade_of(rows[p.name]) != grade_of(v.row) and not (stopped(rows[p.name]) or stopped(v.row))}
-    assert disagree == {} and sum(not stopped(v.row) for v in found.values()) >= len(found) - 3
+    assert disagree == {} and not any(stopped(found[p].row) for p in subs[:4])  # the honest four always finish
