@@ -22,7 +22,7 @@ help:
 	@echo "make outputs  - re-execute the notebooks in place (after changing them or lab_utils), then the editions (Korean solutions re-executed)"
 	@echo "make editions - regenerate the exercise notebooks in exercises/ from notebooks/"
 	@echo "make site     - build the course web site from the stored outputs into build/site/html"
-	@echo "make site-test - build the site and test it in headless Chromium (apt-get install chromium chromium-driver)"
+	@echo "make site-test - build the site and test it and the grading report in headless Chromium (apt-get install chromium chromium-driver)"
 	@echo "make bench    - benchmark the batched XOR trainer against the per-model loop"
 
 # Reinstalls only when the pinned files change; a second `make lab` installs nothing.
@@ -96,7 +96,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
 site-test: $(SSTAMP) node_modules/.package-lock.json
-	$(BIN)/python -m pytest -n 0 -m browser tests/test_site_browser.py
+	$(BIN)/python -m pytest -n 0 -m browser tests/test_site_browser.py tests/test_report_browser.py
 
 jupyter: $(JSTAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from .batched import ACTIVATIONS, OPTIMIZERS, train_batched
 from .i18n import N_, tr
-from .plots import _boundary, _figure
+from .plots import _boundary, new_figure
 
 MISSING = N_("The playground needs ipywidgets: pip install ipywidgets (Colab and JupyterLab already have it).")
 
@@ -37,7 +37,7 @@ def update(
     ok = study.all_correct
     summary = {"success_rate": ok.float().mean().item(), "final_loss": study.loss[index].item(),
                "correct": bool(ok[index]), "seconds": time.perf_counter() - start}
-    fig = _figure(figsize=(12, 3.6), layout="constrained")
+    fig = new_figure(figsize=(12, 3.6), layout="constrained")
     ax_b, ax_l, ax_r = fig.subplots(1, 3)
     _boundary(ax_b, net, X, y)
     ax_b.set(title=tr("seed {seed}: {outcome}", seed=seed,

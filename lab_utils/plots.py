@@ -6,6 +6,7 @@ import functools
 import importlib.util
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import torch
@@ -62,7 +63,8 @@ def _register_korean_font() -> bool:
     return path is not None
 
 
-def _figure(**kwargs) -> Figure:
+def new_figure(**kwargs: Any) -> Figure:
+    """An empty Figure whose text can show Hangul when the language is Korean."""
     # Text takes its font from rcParams when it is made: in Korean, Hangul falls back from DejaVu Sans (which
     # keeps Latin letters, digits and the minus sign as in English) to NanumGothic, glyph by glyph.
     if language() == "ko" and _register_korean_font():
@@ -87,7 +89,7 @@ def activation_figure(z: torch.Tensor, curves: Mapping[str, tuple[torch.Tensor, 
     check_tensor("z", z, (None,))
     if not curves:
         raise LabError(tr("curves is empty; pass {example}", example="{'name': (g(z), g'(z)), ...}"))
-    fig = _figure(figsize=(4 * len(curves), 3.2), layout="constrained")
+    fig = new_figure(figsize=(4 * len(curves), 3.2), layout="constrained")
     axes = fig.subplots(1, len(curves), squeeze=False)[0]
     zc = _np(z)
     for ax, (name, (g, dg)) in zip(axes, curves.items()):
@@ -108,7 +110,7 @@ def fit_figure(X: torch.Tensor, y: torch.Tensor, lines: Mapping[str, tuple[float
     """The data points (x, y) and, for each label, the line y = W x + b."""
     check_tensor("X", X, (None, 1))
     check_tensor("y", y, (len(X), 1))
-    fig = _figure(figsize=(5, 4), layout="constrained")
+    fig = new_figure(figsize=(5, 4), layout="constrained")
     ax = fig.subplots()
     xs, ys = _np(X).reshape(-1), _np(y).reshape(-1)
     ax.scatter(xs, ys, s=80, c="k", zorder=3, label=tr("data"))
@@ -128,7 +130,7 @@ def fit_figure(X: torch.Tensor, y: torch.Tensor, lines: Mapping[str, tuple[float
 def loss_figure(history: Sequence[float] | Mapping[str, Sequence[float]], log: bool = True) -> Figure:
     """Loss per epoch for one run, or one curve per label; log scale by default."""
     runs = history if isinstance(history, Mapping) else {tr("loss"): history}
-    fig = _figure(figsize=(5, 3.5), layout="constrained")
+    fig = new_figure(figsize=(5, 3.5), layout="constrained")
     ax = fig.subplots()
     for label, values in runs.items():
         ax.plot(check_history(values, tr("history {label!r}", label=label)), lw=2, label=label)
@@ -163,7 +165,7 @@ def loss_surface_figure(
     """Contours of the MSE of y_hat = W x + b over (W, b), with gradient-descent paths drawn on top."""
     check_tensor("X", X, (None, 1))
     check_tensor("y", y, (len(X), 1))
-    fig = _figure(figsize=(6, 4.5), layout="constrained")
+    fig = new_figure(figsize=(6, 4.5), layout="constrained")
     ax = fig.subplots()
     cs = _loss_contours(ax, X, y, w_range, b_range)
     fig.colorbar(cs, ax=ax, label=tr("loss"))
@@ -228,7 +230,7 @@ def decision_boundary_figure(
     """The model's output over the unit square (shaded, with the 0.5 contour) and the four points."""
     check_tensor("X", X, (None, 2))
     check_tensor("y", y, (len(X), 1))
-    fig = _figure(figsize=(4.6, 4), layout="constrained")
+    fig = new_figure(figsize=(4.6, 4), layout="constrained")
     ax = fig.subplots()
     im = _boundary(ax, model, X, y)
     fig.colorbar(im, ax=ax, label="y_hat")
@@ -252,7 +254,7 @@ def evolution_figure(models: Mapping[str, nn.Module], X: torch.Tensor, y: torch.
     if not models:
         raise LabError(tr("models is empty; pass {example} built from the recorded snapshots",
                           example="{'epoch 0': model, ...}"))
-    fig = _figure(figsize=(3.1 * len(models), 6.2), layout="constrained")
+    fig = new_figure(figsize=(3.1 * len(models), 6.2), layout="constrained")
     axes = fig.subplots(2, len(models), squeeze=False)
     for col, (label, model) in enumerate(models.items()):
         if not all(hasattr(model, name) for name in ("linear1", "activation")):
@@ -291,7 +293,7 @@ def snapshots_figure(
     if not runs or any(len(snaps) == 0 for snaps in runs.values()):
         raise LabError(tr("runs is empty; pass {example}", example="{'label': [(epoch, W, b), ...], ...}"))
     cols = max(len(snaps) for snaps in runs.values()) + 1
-    fig = _figure(figsize=(2.6 * cols, 2.6 * len(runs)), layout="constrained")
+    fig = new_figure(figsize=(2.6 * cols, 2.6 * len(runs)), layout="constrained")
     axes = fig.subplots(len(runs), cols, squeeze=False)
     xs, ys = _np(X).reshape(-1), _np(y).reshape(-1)
     grid = _np(torch.linspace(float(xs.min()) - 1, float(xs.max()) + 1, 20))
@@ -333,7 +335,7 @@ def hidden_space_figure(hidden: torch.Tensor, y: torch.Tensor, w_out: torch.Tens
     check_tensor("w_out", w_out, (k,))
     H, yv, w = _np(hidden), _np(y).reshape(-1), _np(w_out)
     logit = H @ w + float(b_out)
-    fig = _figure(figsize=(13, 3.8), layout="constrained")
+    fig = new_figure(figsize=(13, 3.8), layout="constrained")
     ax_heat = fig.add_subplot(1, 3, 1)
     im = ax_heat.imshow(H, cmap="viridis", vmin=min(0.0, float(H.min())), vmax=max(1.0, float(H.max())), aspect="auto")
     for i in range(len(H)):
@@ -383,7 +385,7 @@ def rate_figure(rows: Sequence[Mapping[str, object]], x: str, y: str, group: str
         if key not in rows[0]:
             raise LabError(tr("no column {key!r}; columns are: {columns}", key=key,
                               columns=", ".join(map(str, rows[0]))))
-    fig = _figure(figsize=(5, 3.5), layout="constrained")
+    fig = new_figure(figsize=(5, 3.5), layout="constrained")
     ax = fig.subplots()
     groups = sorted({str(r[group]) for r in rows}) if group else [None]
     for gv in groups:

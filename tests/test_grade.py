@@ -436,6 +436,11 @@ def test_no_sandbox_grades_with_a_warning_in_every_row_and_leaves_no_kernel(prac
     rows = rows_of(tmp_path / "g.csv")
     assert rows["solution"]["total"] == rows["detached"]["total"] == "2"
     assert all("WITHOUT a sandbox" in r["flags"] for r in rows.values())
+    # the pair of submissions is compared: similarity.csv beside the table, the report's section
+    with (tmp_path / "g" / "similarity.csv").open() as f:
+        pairs = list(csv.DictReader(f))
+    assert [(p["submission a"], p["submission b"]) for p in pairs] == [("detached", "solution")]
+    assert "<h2>Similar submissions</h2>" in (tmp_path / "g" / "report.html").read_text()
     assert _lab_processes(BATCH) == []
 
 

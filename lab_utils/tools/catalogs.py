@@ -74,10 +74,10 @@ def _brace_flags(text: str) -> tuple[str, ...]:
 # --- the package's runtime messages --------------------------------------------------------------------------
 
 def runtime_texts(root: Path) -> list[Text]:
-    """Every template lab_utils passes to tr() or marks with N_() (the tools speak English and are not scanned)."""
+    """Every template lab_utils passes to tr() or marks with N_() (the notebooks' messages, the students' feedback
+    and the instructor's report; the command line speaks English)."""
     found: dict[str, Text] = {}
-    package = root / "lab_utils"
-    for path in sorted([*package.glob("*.py"), *(package / "exercises").rglob("*.py")]):
+    for path in sorted((root / "lab_utils").rglob("*.py")):
         rel = path.relative_to(root).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("tr", "N_") and node.args \

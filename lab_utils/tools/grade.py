@@ -216,12 +216,29 @@ def grade(
          use_sandbox, batch, workers, scheduler, done)
     from .report import write_report
 
-    write_report(out_dir / "report.html", template_path.name, exercises, book.ordered())
+    similar = _similarity(template_path, template, jobs, out_dir / "similarity.csv")
+    write_report(out_dir / "report.html", template_path.name, exercises, book.ordered(), similar,
+                 language_of(template))
     if before is not None:
         regrade.write(out_dir / "changes.csv", regrade.changes(before, book.ordered(), exercises))
     else:  # a first grading: no changes.csv of an older table is left to mislead
         (out_dir / "changes.csv").unlink(missing_ok=True)
     return book.ordered()
+
+
+def _similarity(template_path: Path, template: Mapping[str, Any], jobs: Sequence[Job], out: Path) -> Any:
+    """How alike the batch's exercise code is (the pairs also written to `out`, similarity.csv)."""
+    from . import similarity
+
+    try:
+        code = similarity.class_code(template, {j.name: j.content for j in jobs if j.content})
+        found = similarity.similarity(code, similarity.exercise_code(template),
+                                      similarity.solution_code(template_path, template))
+    except Exception as e:  # noqa: BLE001 -- the grades are written; the report must be too, saying what failed
+        print(f"lab grade: warning: similarity not computed ({type(e).__name__}: {e})", file=sys.stderr)
+        return None
+    similarity.write_csv(out, found)
+    return found
 
 
 def _run(jobs: Sequence[Job], template_path: Path, module: str, exercises: Sequence[Exercise], spoken: str,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..exercises.core import Exercise
+from ..i18n import tr
 
 WEAK = 0.2  # below this, a check hardly discriminates (a usual rule of thumb for item-rest correlations)
 
@@ -51,7 +52,7 @@ def items(rows: Sequence[Mapping[str, Any]], exercises: Sequence[Exercise]) -> l
     for ex in exercises:
         passed = passes[ex.id]
         if not graded:
-            out.append(Item(ex.id, 0, None, None, "no graded submission"))
+            out.append(Item(ex.id, 0, None, None, tr("no graded submission")))
             continue
         rate = sum(passed) / len(graded)
         rest = [total - ok for total, ok in zip(totals, passed)]
@@ -62,15 +63,17 @@ def items(rows: Sequence[Mapping[str, Any]], exercises: Sequence[Exercise]) -> l
 
 def _note(rate: float, r: float | None, students: int, exercises: int) -> str:
     if students < 2:
-        return "not computed: one graded submission"
+        return tr("not computed: one graded submission")
     if exercises < 2:
-        return "not computed: no other exercise to compare with"
+        return tr("not computed: no other exercise to compare with")
     if r is None:
-        if rate in (0.0, 1.0):
-            return f"not computed: {'every' if rate == 1.0 else 'no'} student passed, so passing it tells nobody apart"
-        return "not computed: the rest of the score is the same for everyone"
+        if rate == 1.0:
+            return tr("not computed: every student passed, so passing it tells nobody apart")
+        if rate == 0.0:
+            return tr("not computed: no student passed, so passing it tells nobody apart")
+        return tr("not computed: the rest of the score is the same for everyone")
     if r < 0:
-        return "flagged: students who pass it tend to fail the rest: check what it tests"
+        return tr("flagged: students who pass it tend to fail the rest: check what it tests")
     if r < WEAK:
-        return "flagged: hardly discriminates: passing it says little about the rest of the lab"
+        return tr("flagged: hardly discriminates: passing it says little about the rest of the lab")
     return ""
