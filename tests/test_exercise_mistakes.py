@@ -285,6 +285,28 @@ MISTAKES = [
     Case("ex-config", ('my_hidden = 3\nmy_optimizer = "sgd"\nmy_lr = 5.0 +',), "error"),
 ]
 
+# Equivalent 2-H-1 networks in other structures (blocks, containers, extra Identity layers, activations as
+# functions): each must pass and then run every later cell as the lecture's class does.
+ACTIVATION_LINE = 'self.activation = {"sigmoid": nn.Sigmoid(), "tanh": nn.Tanh(), "relu": nn.ReLU()}[activation]'
+MLP_STRUCTURES = [
+    (("self.linear1 = nn.Linear(2, hidden)\nself.linear2 = nn.Sequential(nn.Linear(hidden, 1), nn.Sigmoid())\n"
+      "self.output = nn.Identity()", "return self.output(self.linear2(self.activation(self.linear1(x))))"), ()),
+    (("self.net = nn.Sequential(nn.Linear(2, hidden), self.activation, nn.Linear(hidden, 1), nn.Sigmoid())",
+      "return self.net(x)"), ()),
+    (("self.layers = nn.ModuleList([nn.Linear(2, hidden), nn.Linear(hidden, 1)])",
+      "return torch.sigmoid(self.layers[1](self.activation(self.layers[0](x))))"), ()),
+    (('self.layers = nn.ModuleDict({"inp": nn.Linear(2, hidden), "out": nn.Linear(hidden, 1)})\n'
+      "self.output = nn.Sigmoid()", 'return self.output(self.layers["out"](self.activation(self.layers["inp"](x))))'),
+     ()),
+    (("self.linear1 = nn.Sequential(nn.Linear(2, hidden), self.activation)\nself.linear2 = nn.Linear(hidden, 1)",
+      "return torch.sigmoid(self.linear2(self.linear1(x)))"), ()),
+    (("self.pre = nn.Identity()\nself.linear1 = nn.Linear(2, hidden)\nself.linear2 = nn.Linear(hidden, 1)\n"
+      "self.output = nn.Sequential(nn.Identity(), nn.Sigmoid())",
+      "return self.output(self.linear2(self.activation(self.linear1(self.pre(x)))))"), ()),
+    ((MLP_INIT, 'act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu}[self.act_name]\n'
+      "return torch.sigmoid(self.linear2(act(self.linear1(x))))"), ((ACTIVATION_LINE, "self.act_name = activation"),)),
+]
+
 CORRECT = [
     # the loop: any start, any equivalent way of writing it
     Case("cell-10", ("b = torch.rand(1, requires_grad=True, device=device)\n"
@@ -329,6 +351,7 @@ CORRECT = [
          edit=(("        self.linear1 = None\n        self.linear2 = None\n        self.output = None\n", ""),)),
     Case("cell-15", (MLP_INIT, "import torch.nn.functional as F\nz1 = F.linear(x, self.linear1.weight, "
                      "self.linear1.bias)\nreturn torch.sigmoid(self.linear2(self.activation(z1)))"), "ok"),
+    *(Case("cell-15", answers, "ok", edit=edit) for answers, edit in MLP_STRUCTURES),
     # the forward pass by hand, the configuration
     Case("ex-forward", ("z1 = torch.matmul(X, W1.t()) + b1\nh = model.activation(z1)\n"
                         "z2 = torch.matmul(h, w2.t()) + b2",),

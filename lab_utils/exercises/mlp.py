@@ -125,26 +125,61 @@ def _layers(cfg: dict) -> tuple[dict | None, dict | None]:
     return first, second
 
 
+SLIDE_NAMES = ("linear1", "linear2")  # what the cells below read: model.linear1, model.linear2, their weights
+ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
+
+
 def _adapted(cls: type, rec: dict) -> type:
-    """The student's class, reachable as the cells below expect: model.linear1 / model.linear2 and the study's
-    weights (saved as linear1.* / linear2.*) under whatever names the student gave the two layers."""
+    """The student's class, reachable as the cells below expect whatever its structure: model.linear1 and
+    model.linear2 are the two layers the check found (by shape), model.activation the hidden activation, and the
+    weights are saved and loaded under the slides' names (linear1.*, linear2.*). The lecture's own names: as it is."""
     first, second = _layers(rec["configs"][0])
-    names = {"linear1": first["name"], "linear2": second["name"]}
-    if all(k == v for k, v in names.items()):
+    paths = dict(zip(SLIDE_NAMES, (first["name"], second["name"])))
+    if all(k == v for k, v in paths.items()) and rec["configs"][0].get("activation_module"):
         return cls
+    return _wrapped(cls, paths)
 
-    def load_state_dict(self, state, *args, **kwargs):
-        renamed = {}
-        for key, value in state.items():
-            head, _, rest = key.partition(".")
-            renamed[f"{names[head]}.{rest}" if head in names and head not in self._modules else key] = value
-        return cls.load_state_dict(self, renamed, *args, **kwargs)
 
-    def layer(path):
-        return property(lambda self: self.get_submodule(path))
+def _to_slides(key: str, paths: dict[str, str]) -> str:
+    for slide, path in paths.items():
+        if key.startswith(path + "."):
+            return slide + key[len(path):]
+    return key
 
-    extra = {k: layer(v) for k, v in names.items() if k != v}
-    return type(cls.__name__, (cls,), {**extra, "load_state_dict": load_state_dict, "__doc__": cls.__doc__})
+
+def _wrapped(cls: type, paths: dict[str, str]) -> type:
+    """A module that holds the student's model (its forward untouched) and shows its layers under the slides'
+    names; a wrapper, not a subclass, so that no name the student's own code uses changes meaning."""
+    back = {slide: path for slide, path in paths.items()}
+
+    class Adapted(nn.Module):
+        def __init__(self, hidden: int = 3, activation: str = "sigmoid", *args: Any, **kwargs: Any) -> None:
+            super().__init__()
+            self.student = cls(hidden, activation, *args, **kwargs)
+            own = getattr(self.student, "activation", None)
+            # the hidden activation for cells that call it: the student's module, or the one the name asks for
+            self._activation = own if callable(own) else ACTIVATIONS.get(activation, nn.Sigmoid)()
+
+        def forward(self, *args: Any, **kwargs: Any) -> Any:
+            return self.student(*args, **kwargs)
+
+        linear1 = property(lambda self: self.student.get_submodule(paths["linear1"]))
+        linear2 = property(lambda self: self.student.get_submodule(paths["linear2"]))
+        activation = property(lambda self: self._activation)
+
+        def state_dict(self, *args: Any, **kwargs: Any) -> dict[str, torch.Tensor]:
+            return {_to_slides(k, paths): v for k, v in self.student.state_dict(*args, **kwargs).items()}
+
+        def load_state_dict(self, state: dict[str, torch.Tensor], *args: Any, **kwargs: Any) -> Any:
+            own = {}
+            for key, value in state.items():
+                head, _, rest = key.partition(".")
+                own[f"{back[head]}.{rest}" if head in back else key] = value
+            return self.student.load_state_dict(own, *args, **kwargs)
+
+    Adapted.__name__ = Adapted.__qualname__ = cls.__name__
+    Adapted.__doc__ = cls.__doc__
+    return Adapted
 
 
 @reads("MultiLayerPerceptron")
