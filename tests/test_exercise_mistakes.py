@@ -8,6 +8,7 @@ place of its placeholder, and the check cell.
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -33,6 +34,7 @@ EXERCISES = {
     "ex-config": (NB3, "check-03-config", "03-config"),
 }
 MODULES = {NB1: "linear", NB2: "logistic", NB3: "mlp"}
+LONGEST = 200  # characters of a line the student reads
 
 
 def before(name: str, cell: str, code: str, all_cells: bool = False) -> list[str]:
@@ -113,6 +115,9 @@ optimizer.step()"""
 MLP_INIT = "self.linear1 = nn.Linear(2, hidden)\nself.linear2 = nn.Linear(hidden, 1)\nself.output = nn.Sigmoid()"
 MLP_FWD = "z1 = self.linear1(x)\na1 = self.activation(z1)\nz2 = self.linear2(a1)\na2 = self.output(z2)\nreturn a2"
 FWD = "z1 = X @ W1.T + b1\nh = model.activation(z1)\nz2 = h @ w2.T + b2"
+
+
+SIGMOID = "return 1 / (1 + torch.exp(-z))"
 
 
 def logits(old: str = "", new: str = "") -> tuple:
@@ -208,6 +213,8 @@ MISTAKES = [
          "dsig.tanh"),
     Case("ex-sigmoid", ("return 1 / (1 + torch.exp(-z))", "s = sigmoid(z)\nreturn 1 - s ** 2"), "dsig.square"),
     Case("ex-sigmoid", ("return 1 / (1 + torch.exp(-z))", "s = sigmoid(z)\nreturn s"), "dsig.sigmoid"),
+    Case("ex-sigmoid", (SIGMOID, "s = sigmoid(z)\nreturn torch.exp(-z) / (1 + torch.exp(-z)) ** 2"), "dsig.overflow"),
+    Case("ex-sigmoid", (SIGMOID, "s = sigmoid(z)\nreturn torch.exp(z) / (1 + torch.exp(z)) ** 2"), "dsig.overflow"),
     # 02, exercise 2: binary cross-entropy by hand
     Case("ex-bce", ("return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).sum()",), "bce.sum"),
     Case("ex-bce", ("return (y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).mean()",), "bce.sign"),
@@ -279,6 +286,7 @@ MISTAKES = [
     # 03, exercise 3: a configuration that works on 99 % of seeds
     Case("ex-config", ('my_hidden = 3\nmy_optimizer = 5\nmy_lr = 5.0',), "config.optimizer"),
     Case("ex-config", ('my_hidden = 64\nmy_optimizer = "sgd"\nmy_lr = 5.0',), "config.unreliable"),
+    Case("ex-config", ('my_hidden = 1\nmy_optimizer = "sgd"\nmy_lr = 5.0',), "config.unreliable"),
     Case("ex-config", ('my_hidden = "3"\nmy_optimizer = "sgd"\nmy_lr = 5.0',), "config.hidden"),
     Case("ex-config", ('my_hidden = 3\nmy_optimizer = "rmsprop"\nmy_lr = 5.0',), "config.optimizer"),
     Case("ex-config", ('my_hidden = 3\nmy_optimizer = "sgd"\nmy_lr = -1',), "config.lr"),
@@ -374,6 +382,7 @@ def test_a_mistake_is_named_with_its_cause(case):
     result, out = check(case)
     assert (result.status, result.cause) == (core.FAILED, case.cause), (result, out)
     assert "Traceback" not in out
+    assert max(map(len, out.splitlines())) <= LONGEST, out  # a long line continues on the next
 
 
 @pytest.mark.parametrize("case", CORRECT, ids=lambda c: f"{c.cell}:{CORRECT.index(c)}")
@@ -381,6 +390,7 @@ def test_a_correct_answer_passes_and_the_notebook_runs_on(case):
     result, out = check(case, rest=LATER_CELLS_USE.get(case.cell, False))
     assert result.status == core.PASSED, (result, out)
     assert " raised " not in out, out  # no later cell failed
+    assert max(map(len, out.splitlines())) <= LONGEST, out
 
 
 def test_the_catalogue_is_large_enough():
@@ -463,12 +473,36 @@ def test_the_cells_a_grading_run_skips_change_no_outcome(case):
                                                                          else (core.FAILED, case.cause))
 
 
-@pytest.mark.parametrize("case,function", [
+@pytest.mark.parametrize("case,says,never", [
     (Case("ex-bce", ("return -(y * math.log(y_hat) + (1 - y) * math.log(1 - y_hat)).mean()",), "bce.error",
-          edit=(("def bce(", "import math\n\n\ndef bce("),)), "torch.log"),
-    (Case("ex-sigmoid", ("return 1 / (1 + math.exp(-z))",), "sig.error"), "torch.exp"),
+          edit=(("def bce(", "import math\n\n\ndef bce("),)), "torch.log", "use torch.exp"),
+    (Case("ex-sigmoid", ("return 1 / (1 + math.exp(-z))",), "sig.error"), "torch.exp", "use torch.log"),
+    # an overflow is named by the exponential that overflowed in this code, and the fix is one it does not use yet
+    (Case("ex-sigmoid", ("return torch.exp(z) / (1 + torch.exp(z))",), "sig.overflow"), "e^z overflows", "e^(-z) ov"),
+    (Case("ex-sigmoid", (SIGMOID, "s = sigmoid(z)\nreturn torch.exp(-z) / (1 + torch.exp(-z)) ** 2"), "dsig.overflow"),
+     "e^(-z) overflows", "write it with e^(-z)"),
+    (Case("ex-sigmoid", (SIGMOID, "s = sigmoid(z)\nreturn torch.exp(z) / (1 + torch.exp(z)) ** 2"), "dsig.overflow"),
+     "s * (1 - s)", "write it with e^(-z)"),
 ])
-def test_a_hint_names_the_function_the_code_needs(case, function):
-    """The hint is true of the code in front of it: a BCE written with math.log is told about torch.log."""
+def test_a_hint_is_true_of_the_code_in_front_of_it(case, says, never):
+    """A BCE written with math.log is told about torch.log; a derivative written with e^(-z) is not told to use it."""
     outcome, _ = check(case)
-    assert outcome.cause == case.cause and function in outcome.message, outcome.message
+    assert outcome.cause == case.cause and says in outcome.message and never not in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("hidden", [1, 2, 64])
+def test_a_configuration_hint_proposes_only_a_setting_that_passes(hidden):
+    """The configuration's hint proposes a nearby setting only where the check passes it, else says why none."""
+    outcome, _ = check(Case("ex-config", (f'my_hidden = {hidden}\nmy_optimizer = "sgd"\nmy_lr = 5.0',), ""))
+    assert outcome.cause == "config.unreliable"
+    proposed = re.search(r"try (hidden|lr) ([\d.]+)", outcome.message)
+    if hidden == 1:
+        assert proposed is None and "one hidden unit cannot separate XOR" in outcome.message
+    elif proposed is None:
+        assert "none of these nearby settings passes" in outcome.message, outcome.message
+    else:
+        name, value = proposed.groups()
+        settings = {"hidden": hidden, "lr": 5.0, name: value}
+        again, _ = check(Case("ex-config", (f'my_hidden = {settings["hidden"]}\nmy_optimizer = "sgd"\n'
+                                            f'my_lr = {settings["lr"]}',), "ok"))
+        assert again.status == core.PASSED, (outcome.message, again.message)

@@ -18,6 +18,7 @@ import math
 import os
 import signal
 import sys
+import textwrap
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -167,12 +168,28 @@ def explain(error: dict, symptoms: list[tuple[str, str]] = ()) -> str:
     return tr("{where} raised {error}", where=where, error=text[:200])
 
 
+WIDTH = 160  # a longer exercise line continues on indented lines, each at most this long (LONGEST in the tests)
+
+
+def exercise_line(exercise: Exercise, status: str, message: str) -> str:
+    """The line a student reads for an exercise (notebook and feedback alike); a long one continues on indented
+    lines: what to do (after ' — ') on a line of its own."""
+    text = tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[status], number=exercise.number,
+              title=tr(exercise.title), message=message)
+    if len(text) <= WIDTH:
+        return text
+    lines = []
+    for i, part in enumerate(text.split(" — ")):
+        lines += textwrap.wrap(part if i == 0 else "→ " + part, WIDTH, subsequent_indent="   ",
+                               initial_indent="" if i == 0 else "   ", break_on_hyphens=False)
+    return "\n".join(lines)
+
+
 def _record(exercise: Exercise, result: Outcome) -> None:
     message = " ".join(result.message.split())  # one line, whatever a repr of the student's object held
     message = message if len(message) <= 400 else message[:399] + "…"
     _outcomes[exercise.id] = Outcome(result.status, result.cause, message)
-    print(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[result.status], number=exercise.number,
-             title=tr(exercise.title), message=message))
+    print(exercise_line(exercise, result.status, message))
 
 
 def outcome(exercise_id: str) -> Outcome:

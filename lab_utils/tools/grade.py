@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
-from ..exercises.core import MARK, NOT_RUN, NOTE, Exercise, Outcome
+from ..exercises.core import NOT_RUN, NOTE, Exercise, Outcome, exercise_line
 from ..i18n import tr
 from ..nbfile import (
     EXERCISE_TAG,
@@ -277,9 +277,5 @@ def write_feedback(out_dir: Path, name: str, exercises: Sequence[Exercise], outc
 
 def exercise_lines(exercises: Sequence[Exercise], outcomes: Mapping[str, Outcome]) -> list[str]:
     """Each exercise's line as the notebook shows it (no probe record, no seed), in the language spoken now."""
-    lines = []
-    for ex in exercises:
-        o = outcomes[ex.id]
-        lines.append(inert(tr("{mark} Exercise {number} ({title}): {message}", mark=MARK[o.status], number=ex.number,
-                              title=tr(ex.title), message=o.message or tr(o.status))))
-    return lines
+    return [inert(exercise_line(ex, outcomes[ex.id].status, outcomes[ex.id].message or tr(outcomes[ex.id].status)))
+            for ex in exercises]

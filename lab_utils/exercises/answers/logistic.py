@@ -6,6 +6,8 @@ folder: lab_utils.tools.sandbox.hidden_paths), so a submission can only produce 
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -140,9 +142,25 @@ def _function_robust(name: str, runs: dict, reference, cause: str) -> None:
     got = _tensor_out(name, edges, [4], cause)
     bad = [i for i in range(4) if not torch.isfinite(got[i]) or abs(float(got[i] - reference(z)[i])) > 1e-6]
     if bad:
-        raise Fail(tr("at z = {z:g} {name} gives {value}: e^z overflows in float32 there; write it with e^(-z), "
-                      "1 / (1 + e^(-z)), which stays finite", z=float(z[bad[0]]), name=name, value=float(got[bad[0]])),
+        raise Fail(_edge_hint(name, float(z[bad[0]]), float(got[bad[0]]), float(reference(z)[bad[0]])),
                    f"{cause}.overflow")
+
+
+def _edge_hint(name: str, z: float, value: float, reference: float) -> str:
+    """What a value at a large |z| says about the code: which exponential overflowed, and the form that does not."""
+    fields = {"z": z, "name": name, "value": value, "reference": reference}
+    if math.isfinite(value):
+        return tr("at z = {z:g} {name} gives {value:.4g} where it should give {reference:.4g}: it must hold for large "
+                  "|z| too (the check tries z = ±30 and ±100)", **fields)
+    if name == "sigmoid_derivative":
+        return tr("at z = {z:g} sigmoid_derivative gives {value}: {power} overflows to inf in float32 there, and inf "
+                  "/ inf is nan; compute it from your sigmoid, s * (1 - s), which stays finite",
+                  power="e^z" if z > 0 else "e^(-z)", **fields)
+    if z > 0:
+        return tr("at z = {z:g} {name} gives {value}: e^z overflows to inf in float32 there; write it with e^(-z), "
+                  "1 / (1 + e^(-z)), which stays finite", **fields)
+    return tr("at z = {z:g} {name} gives {value}: e^(-z) overflows to inf in float32 there, and inf / inf is nan; "
+              "write it as 1 / (1 + e^(-z)), which is 0 there", **fields)
 
 
 def verdict_bce(rec: dict) -> str:
