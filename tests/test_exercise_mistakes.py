@@ -190,8 +190,8 @@ MISTAKES = [
     Case("cell-24", (MODULE[0], "return self.linear"), "module.returns-layer"),
     Case("cell-24", (MODULE[0], "self.linear(x)"), "module.no-return"),
     Case("cell-24", (MODULE[0], "return x @ self.linear.weight + self.linear.bias"), "module.weight-orientation"),
-    Case("cell-24", ("self.linear = None\nself.fc = nn.Linear(x_in, x_out)", "return self.fc(x)"),
-         "module.layer-name"),
+    Case("cell-24", ("self.W = nn.Parameter(torch.randn(x_out, x_in))\nself.b = nn.Parameter(torch.zeros(x_out))",
+                     "return x @ self.W.T + self.b"), "module.no-linear"),
     Case("cell-24", (MODULE[0], "return nn.Linear(self.linear.in_features, self.linear.out_features)(x)"),
          "module.new-layer"),
     Case("cell-24", (MODULE[0], "with torch.no_grad():\n    return self.linear(x)"), "module.no-graph"),
@@ -339,6 +339,11 @@ CORRECT = [
     # the module class
     Case("cell-24", (MODULE[0], "return torch.nn.functional.linear(x, self.linear.weight, self.linear.bias)"), "ok"),
     Case("cell-24", (MODULE[0], "return x @ self.linear.weight.T + self.linear.bias"), "ok"),
+    # any name, any container: one rule with notebook 03's (the check finds the nn.Linear by its size)
+    Case("cell-24", ("self.linear = None\nself.fc = nn.Linear(x_in, x_out)", "return self.fc(x)"), "ok"),
+    Case("cell-24", ("self.net = nn.Sequential(nn.Linear(x_in, x_out))", "return self.net(x)"), "ok"),
+    Case("cell-24", ('self.layers = nn.ModuleDict({"out": nn.Linear(x_in, x_out)})', 'return self.layers["out"](x)'),
+         "ok"),
     # the sigmoid and bce
     Case("ex-sigmoid", ("return torch.sigmoid(z)", "s = sigmoid(z)\nreturn s - s ** 2"), "ok"),
     Case("ex-sigmoid", ("return 0.5 * (1 + torch.tanh(z / 2))", "s = torch.sigmoid(z)\nreturn s * (1 - s)"), "ok"),

@@ -73,6 +73,7 @@ class Exercise:
     number: int
     title: str
     module: str
+    rule: str = ""  # what the check accepts, word for word as the notebook's instructions and the README say it
 
 
 def declared(namespace: Mapping[str, object]) -> list[Exercise]:

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from . import probe
+from .adapter import wrapped
 from .core import (
     N_,
     Exercise,
@@ -28,9 +29,15 @@ from .core import (
 )
 from .core import score_table as _score_table
 
-LOOP = Exercise("01-loop", 1, N_("the training loop"), "linear")
-GRADIENTS = Exercise("01-gradients", 2, N_("gradients by hand"), "linear")
-MODULE = Exercise("01-module", 3, N_("the nn.Module class"), "linear")
+LOOP = Exercise("01-loop", 1, N_("the training loop"), "linear", N_(
+    "Accepted: any random start and any equivalent loop (an operator or nn.MSELoss cost, a (1, 1) W with X @ W, ...): "
+    "the check replays your start through the lecture's loop and compares W and b after every epoch."))
+GRADIENTS = Exercise("01-gradients", 2, N_("gradients by hand"), "linear", N_(
+    "Accepted: any tensor expressions of X, y_hat, y and n that equal autograd's gradients (not W.grad and b.grad "
+    "themselves)."))
+MODULE = Exercise("01-module", 3, N_("the nn.Module class"), "linear", N_(
+    "Accepted: any layer name and any container, as long as the model is one nn.Linear(x_in, x_out) with its bias "
+    "and forward returns its output; the cells below reach the layer as model.linear."))
 EXERCISES = declared(globals())  # every Exercise above, in order
 GRAPH_CUT = "does not require grad"  # PyTorch's words when backward() finds no graph to the weights
 
@@ -226,12 +233,13 @@ def probe_module(cls: object, seed: int | None = None) -> dict:
             model, cfg["init_error"] = probe.call(cls, x_in, x_out)
             if model is None:
                 break
-            layer = getattr(model, "linear", probe.MISSING)
-            cfg["linear"] = probe.data(layer, values=False)
-            if isinstance(layer, nn.Linear):
+            cfg["linear"] = probe.data(getattr(model, "linear", probe.MISSING), values=False)
+            name, layer = _find_layer(model, x_in, x_out)
+            if layer is not None:
                 _load(layer, *weights)
-                cfg["layer"] = {"in": layer.in_features, "out": layer.out_features, "bias": layer.bias is not None,
-                                "weight": probe.data(layer.weight), "bias_value": probe.data(layer.bias)}
+                cfg["layer"] = {"name": name, "in": layer.in_features, "out": layer.out_features,
+                                "bias": layer.bias is not None, "weight": probe.data(layer.weight),
+                                "bias_value": probe.data(layer.bias)}
             cfg["linears"] = [[n, m.in_features, m.out_features] for n, m in model.named_modules()
                               if isinstance(m, nn.Linear)]
             cfg["params"] = [list(p.shape) for p in model.parameters()]
@@ -244,6 +252,24 @@ def probe_module(cls: object, seed: int | None = None) -> dict:
                 probe.call(lambda t: t.float().sum().backward(), out)
                 cfg["trains"] = layer.weight.grad is not None
     return rec
+
+
+def _find_layer(model: object, x_in: int, x_out: int) -> tuple[str, nn.Linear | None]:
+    """The model's linear layer, whatever its name: model.linear where that is one, else its nn.Linear of this
+    size, else its first nn.Linear (a layer of the wrong size is named by the verdict)."""
+    if isinstance(getattr(model, "linear", None), nn.Linear):
+        return "linear", model.linear
+    linears = [(n, m) for n, m in model.named_modules() if isinstance(m, nn.Linear)] \
+        if isinstance(model, nn.Module) else []
+    sized = [(n, m) for n, m in linears if (m.in_features, m.out_features) == (x_in, x_out)]
+    return next(iter(sized or linears), ("", None))
+
+
+def _adapted(cls: type, rec: dict) -> type:
+    """The student's class with its layer reachable as model.linear, whatever its name (lab_utils.exercises.adapter);
+    the lecture's name: as it is."""
+    name = rec["configs"][0]["layer"]["name"]
+    return cls if name == "linear" else wrapped(cls, {"linear": name})
 
 
 def _load(layer: nn.Linear, weight: torch.Tensor, bias: torch.Tensor) -> None:
@@ -259,7 +285,7 @@ def _load(layer: nn.Linear, weight: torch.Tensor, bias: torch.Tensor) -> None:
 def module_class(cls: object = None) -> type:
     """Check the LinearRegression class above; return it if it passed, else a working stand-in for the cells below."""
     namespace = caller_namespace()
-    return lend(MODULE, lambda: probe.student(namespace, "LinearRegression", cls), probe_module)
+    return lend(MODULE, lambda: probe.student(namespace, "LinearRegression", cls), probe_module, adapt=_adapted)
 
 
 def score_table() -> None:

@@ -24,9 +24,15 @@ from .core import (
 )
 from .core import score_table as _score_table
 
-SIGMOID = Exercise("02-sigmoid", 1, N_("the sigmoid and its derivative"), "logistic")
-BCE = Exercise("02-bce", 2, N_("binary cross-entropy by hand"), "logistic")
-LOGITS = Exercise("02-logits", 3, N_("training on logits"), "logistic")
+SIGMOID = Exercise("02-sigmoid", 1, N_("the sigmoid and its derivative"), "logistic", N_(
+    "Accepted: any form equal to torch.sigmoid and to autograd's derivative on [-6, 6] and on a 2-D tensor that "
+    "stays finite and right at z = ±30 and ±100 and leaves z unchanged."))
+BCE = Exercise("02-bce", 2, N_("binary cross-entropy by hand"), "logistic", N_(
+    "Accepted: any expression equal to nn.BCELoss (the mean over the samples) on made-up predictions that leaves "
+    "y_hat and y unchanged."))
+LOGITS = Exercise("02-logits", 3, N_("training on logits"), "logistic", N_(
+    "Accepted: any loop that gives loss_fn the logits (model.linear(X), or X @ W.T + b from its weights) and makes "
+    "one zero_grad, backward and step per epoch: the check compares the weights with the lecture's steps."))
 EXERCISES = declared(globals())  # every Exercise above, in order
 GRAPH_CUT = "does not require grad"
 

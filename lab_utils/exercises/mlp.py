@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from . import probe
+from .adapter import wrapped
 from .core import (
     N_,
     Exercise,
@@ -25,9 +26,17 @@ from .core import (
 )
 from .core import score_table as _score_table
 
-MLP = Exercise("03-mlp", 1, N_("the MultiLayerPerceptron class"), "mlp")
-FORWARD = Exercise("03-forward", 2, N_("the forward pass by hand"), "mlp")
-CONFIG = Exercise("03-config", 3, N_("a configuration that works on 99 % of seeds"), "mlp")
+MLP = Exercise("03-mlp", 1, N_("the MultiLayerPerceptron class"), "mlp", N_(
+    "Accepted: any layer names and any structure (Sequential blocks, ModuleList or ModuleDict, extra Identity "
+    "layers, activations as modules or functions) that holds an nn.Linear(2, hidden) and an nn.Linear(hidden, 1), "
+    "both with biases, and gives the lecture's output; the cells below reach them as model.linear1 and "
+    "model.linear2."))
+FORWARD = Exercise("03-forward", 2, N_("the forward pass by hand"), "mlp", N_(
+    "Accepted: any matrix products (@, torch.matmul, F.linear) equal to the layers' own results, without calling "
+    "the layers."))
+CONFIG = Exercise("03-config", 3, N_("a configuration that works on 99 % of seeds"), "mlp", N_(
+    "Accepted: any configuration within these bounds with which at least 99 % of the 500 networks classify XOR "
+    "after 1000 epochs."))
 EXERCISES = declared(globals())  # every Exercise above, in order
 CONFIG_MODELS, CONFIG_EPOCHS, CONFIG_RATE = 500, 1000, 0.99
 NEIGHBOUR_MODELS = 200  # networks per nearby configuration in the computed hint
@@ -131,55 +140,21 @@ ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 
 def _adapted(cls: type, rec: dict) -> type:
     """The student's class, reachable as the cells below expect whatever its structure: model.linear1 and
-    model.linear2 are the two layers the check found (by shape), model.activation the hidden activation, and the
-    weights are saved and loaded under the slides' names (linear1.*, linear2.*). The lecture's own names: as it is."""
+    model.linear2 are the two layers the check found (by shape), model.activation the hidden activation. The
+    lecture's own names and an activation module: as it is."""
     first, second = _layers(rec["configs"][0])
     paths = dict(zip(SLIDE_NAMES, (first["name"], second["name"])))
     if all(k == v for k, v in paths.items()) and rec["configs"][0].get("activation_module"):
         return cls
-    return _wrapped(cls, paths)
+    adapted = wrapped(cls, paths, init=_activation)
+    adapted.activation = property(lambda self: self._activation)
+    return adapted
 
 
-def _to_slides(key: str, paths: dict[str, str]) -> str:
-    for slide, path in paths.items():
-        if key.startswith(path + "."):
-            return slide + key[len(path):]
-    return key
-
-
-def _wrapped(cls: type, paths: dict[str, str]) -> type:
-    """A module that holds the student's model (its forward untouched) and shows its layers under the slides'
-    names; a wrapper, not a subclass, so that no name the student's own code uses changes meaning."""
-    back = {slide: path for slide, path in paths.items()}
-
-    class Adapted(nn.Module):
-        def __init__(self, hidden: int = 3, activation: str = "sigmoid", *args: Any, **kwargs: Any) -> None:
-            super().__init__()
-            self.student = cls(hidden, activation, *args, **kwargs)
-            own = getattr(self.student, "activation", None)
-            # the hidden activation for cells that call it: the student's module, or the one the name asks for
-            self._activation = own if callable(own) else ACTIVATIONS.get(activation, nn.Sigmoid)()
-
-        def forward(self, *args: Any, **kwargs: Any) -> Any:
-            return self.student(*args, **kwargs)
-
-        linear1 = property(lambda self: self.student.get_submodule(paths["linear1"]))
-        linear2 = property(lambda self: self.student.get_submodule(paths["linear2"]))
-        activation = property(lambda self: self._activation)
-
-        def state_dict(self, *args: Any, **kwargs: Any) -> dict[str, torch.Tensor]:
-            return {_to_slides(k, paths): v for k, v in self.student.state_dict(*args, **kwargs).items()}
-
-        def load_state_dict(self, state: dict[str, torch.Tensor], *args: Any, **kwargs: Any) -> Any:
-            own = {}
-            for key, value in state.items():
-                head, _, rest = key.partition(".")
-                own[f"{back[head]}.{rest}" if head in back else key] = value
-            return self.student.load_state_dict(own, *args, **kwargs)
-
-    Adapted.__name__ = Adapted.__qualname__ = cls.__name__
-    Adapted.__doc__ = cls.__doc__
-    return Adapted
+def _activation(model: nn.Module, hidden: int = 3, activation: str = "sigmoid", *args: Any, **kwargs: Any) -> None:
+    """The hidden activation for the cells that call it: the student's own, or the one the argument names."""
+    own = getattr(model.student, "activation", None)
+    model._activation = own if callable(own) else ACTIVATIONS.get(activation, nn.Sigmoid)()
 
 
 @reads("MultiLayerPerceptron")

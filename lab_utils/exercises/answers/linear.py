@@ -319,8 +319,8 @@ def verdict_module(rec: dict) -> str:
             raise Fail(tr("self.linear is the class {name} itself, not a layer: create one, nn.Linear(x_in, x_out)",
                           name=linear["name"]), "module.class-not-instance")
         if "layer" not in cfg:
-            raise Fail(tr("keep the layer as self.linear = nn.Linear(...): the rest of the notebook reads "
-                          "model.linear.weight"), "module.layer-name")
+            raise Fail(tr("the model has no nn.Linear layer: build it from one, nn.Linear(x_in, x_out) (any name; "
+                          "the cells below read its weight and bias)"), "module.no-linear")
         layer = cfg["layer"]
         if (layer["in"], layer["out"]) != (x_in, x_out):
             cause = ("module.swapped" if (layer["in"], layer["out"]) == (x_out, x_in)
