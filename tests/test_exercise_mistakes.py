@@ -390,6 +390,13 @@ def test_a_mistake_is_named_with_its_cause(case):
     assert max(map(len, out.splitlines())) <= LONGEST, out  # a long line continues on the next
 
 
+@pytest.mark.parametrize("case", [c for c in MISTAKES if c.cell == "cell-32"], ids=_id)
+def test_a_rejected_answer_leaves_the_cells_below_running(case):
+    """A class or function that fails its check is replaced by a working stand-in for the cells below."""
+    result, out = check(case, rest=LATER_CELLS_USE[case.cell])
+    assert result.status != core.PASSED and " raised " not in out.split(core.MARK[result.status] + " Exercise")[-1], out
+
+
 @pytest.mark.parametrize("case", CORRECT, ids=lambda c: f"{c.cell}:{CORRECT.index(c)}")
 def test_a_correct_answer_passes_and_the_notebook_runs_on(case):
     result, out = check(case, rest=LATER_CELLS_USE.get(case.cell, False))

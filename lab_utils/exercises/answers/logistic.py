@@ -349,4 +349,20 @@ CHECKS = {
     BCE.id: (verdict_bce, given_bce),
     LOGITS.id: (verdict_logits, given_logits),
 }
-STAND_INS: dict[str, type] = {}
+
+
+def train_on_logits(model: nn.Module, X: torch.Tensor, y: torch.Tensor, lr: float, epochs: int) -> nn.Module:
+    """The working train_on_logits lent to the cells below until the student's passes: BCEWithLogitsLoss on the
+    logits model.linear(X), full batch."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = nn.BCEWithLogitsLoss()
+    for _ in range(epochs):
+        cost = loss_fn(model.linear(X), y)
+        optimizer.zero_grad()
+        cost.backward()
+        optimizer.step()
+    return model
+
+
+# Exercise id -> the working function lent to the notebook until the student's passes.
+STAND_INS = {LOGITS.id: train_on_logits}
