@@ -141,6 +141,7 @@ def verdict_loop(rec: dict) -> str:
         raise Fail(tr("the first epoch's cost is {got:.4f}, but the mean squared error of y_hat = X * W + b is "
                       "{want:.4f}: cost = loss_fn(X * W + b, y)", got=first, want=mse), "loop.cost")
     _loop_update(rec, events, steps, backwards, (W_end, b_end), start)
+    _frozen(states, path)
     k = next((i for i, s in enumerate(states)
               if i < len(path)
               and not (close(s["W"]["value"][0], path[i][0]) and close(s["b"]["value"][0], path[i][1]))),
@@ -191,8 +192,9 @@ def _loop_update(rec: dict, events: list, steps: list, backwards: list, end: tup
                    "loop.no-step")
     used = steps[0]["settings"].get("lr") if steps else None
     if _diverged(costs):
-        raise Fail(tr("the loss diverged: it grew from {first:.3g} to {last:.3g} in {n} epochs — lr = {lr} is past "
-                      "this data's stability limit 2/lambda_max = {limit:.3f}; the exercise uses lr = {want}",
+        raise Fail(tr("the loss diverged: it grew from {first:.3g} to {last:.3g} in {n} epochs — lr = {lr} is too "
+                      "large for this data: gradient descent on it converges only for lr below {limit:.3f} (its "
+                      "stability limit, 2 / the loss's largest curvature); the exercise uses lr = {want}",
                       first=costs[0], last=next((c for c in reversed(costs) if c is not None), costs[0]),
                       n=len(costs), lr=used if used is not None else "?", limit=limit, want=lr), "loop.diverged")
     if used is not None and not close(used, lr):
@@ -244,6 +246,29 @@ def _gradient_slips(run: dict) -> list[tuple[str, str, dict[str, float]]]:
     ]
 
 
+def _frozen(states: list[dict], path: list[tuple[float, float]]) -> None:
+    """Fail where one of W and b never moves while the lecture's loop moves it: no gradient reaches it."""
+    if len(states) < 2:
+        return
+    still = [name for i, name in enumerate(("W", "b"))
+             if all(close(s[name]["value"][0], states[0][name]["value"][0]) for s in states)
+             and not close(path[min(len(states), len(path)) - 1][i], path[0][i])]
+    if len(still) == 1:
+        name = still[0]
+        raise Fail(tr("{name} never changes while the lecture's loop moves it: no gradient reaches {name}, so the cost "
+                      "is computed from {name}.detach(), {name}.data or a number taken from it; compute "
+                      "y_hat = X * W + b from W and b themselves", name=name), "loop.frozen")
+
+
+def _common_factor(got: dict[str, float], true: dict[str, float]) -> float | None:
+    """The factor k where dW and db are both k times the true gradient (k not 1), else None."""
+    if any(abs(true[name]) < 1e-8 for name in true):
+        return None
+    ratios = [got[name] / true[name] for name in true]
+    k = ratios[0]
+    return k if abs(k - 1) > 1e-3 and abs(ratios[1] - k) <= 1e-4 * max(1.0, abs(k)) else None
+
+
 def verdict_gradients(rec: dict) -> str:
     """dW and db against the true gradient of the mean squared error, on the notebook's values and fresh data."""
     runs = rec["runs"]
@@ -261,6 +286,14 @@ def verdict_gradients(rec: dict) -> str:
             for cause, hint, values in _gradient_slips(run):
                 if all(close(got[k], values[k]) for k in got):
                     raise Fail(tr(hint), cause)
+            factor = _common_factor(got, true)
+            if factor is not None:
+                n = len(run["X"]["value"])
+                times = next((text for value, text in ((n, "n"), (1 / n, "1/n"), (2, "2"), (0.5, "1/2"))
+                              if abs(factor - value) <= 1e-4 * max(1.0, value)), f"{factor:.4g}")
+                raise Fail(tr("dW and db are both {times} times the gradient (n = {n}): the chain rule of the mean "
+                              "gives 2/n * sum((W x + b - y) * x) and 2/n * sum(W x + b - y); check the factor in "
+                              "front of the sums", times=times, n=n), "grad.scaled")
             wrong = next(k for k in got if not close(got[k], true[k]))
             raise Fail(tr("{name} = {value:.5f} is not the gradient of the mean squared error here; apply the chain "
                           "rule to (1/n) * sum((W x + b - y)^2)", name=wrong, value=got[wrong]), "grad.wrong")

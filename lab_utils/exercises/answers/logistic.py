@@ -218,6 +218,11 @@ def verdict_bce(rec: dict) -> str:
              per_sample.mean() / torch.log(torch.tensor(2.0, dtype=torch.float64))),
             ("bce.swapped-terms", N_("the terms are paired the wrong way round: y goes with log(y_hat), (1 - y) with "
                                      "log(1 - y_hat)"), -(y * (1 - y_hat).log() + (1 - y) * y_hat.log()).mean()),
+            ("bce.mse", N_("that is the mean squared error of y_hat and y; cross-entropy takes logs: "
+                           "-(y log(y_hat) + (1 - y) log(1 - y_hat)), averaged"), ((y_hat - y) ** 2).mean()),
+            ("bce.swapped-arguments", N_("the arguments are swapped: the logs are taken of y (the targets) and "
+                                         "weighted by y_hat; y_hat goes inside the logs, y outside"),
+             nn.functional.binary_cross_entropy(y.to(y_hat.dtype), y_hat.to(y.dtype))),
         ]
         for cause, hint, wrong in slips:
             if torch.allclose(got, wrong.to(got.dtype), rtol=1e-4):

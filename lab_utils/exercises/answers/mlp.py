@@ -131,13 +131,15 @@ def _mlp_values(cfg: dict, first: dict, second: dict) -> None:
     if again is not None and not torch.allclose(got, again):
         raise Fail(tr("forward gives other outputs each time for the same x: it creates new layers on every call; "
                       "create them once in __init__ and use them in forward"), "mlp.new-layer")
-    for cause, hint, wrong in [
+    for item in [
         ("mlp.no-output-sigmoid", N_("the output has no sigmoid: apply it to z2 so that y_hat is a probability for "
                                      "BCELoss"), l2(act(l1(x)))),
         ("mlp.no-hidden-activation", N_("the hidden layer has no activation: two linear layers in a row are still "
                                         "one straight line"), torch.sigmoid(l2(l1(x)))),
-        ("mlp.ignores-activation", N_("the hidden layer ignores the activation argument (asked for {activation}, "
-                                      "got sigmoid)"), torch.sigmoid(l2(torch.sigmoid(l1(x))))),
+        *((("mlp.ignores-activation", N_("the hidden layer always uses {used}, whatever the activation argument "
+                                         "(asked for {activation}): apply self.activation to z1"),
+            torch.sigmoid(l2(fixed(l1(x)))), used) for used, fixed in ACTIVATIONS.items()
+           if used != cfg["activation"])),
         ("mlp.output-activation", N_("the output uses the hidden activation ({activation}); keep a sigmoid on the "
                                      "output"), act(l2(act(l1(x))))),
         ("mlp.activation-twice", N_("the hidden activation is applied twice: a1 = activation(z1) once, then "
@@ -149,8 +151,9 @@ def _mlp_values(cfg: dict, first: dict, second: dict) -> None:
         ("mlp.wiring", N_("linear2 is applied to z1, before the hidden activation: a1 = activation(z1), then "
                           "z2 = linear2(a1)"), torch.sigmoid(act(l2(l1(x))))),
     ]:
+        cause, hint, wrong, *used = item
         if wrong.shape == got.shape and same(wrong):
-            raise Fail(tr(hint, activation=cfg["activation"]), cause)
+            raise Fail(tr(hint, activation=cfg["activation"], used=used[0] if used else ""), cause)
     raise Fail(tr("MultiLayerPerceptron({hidden}, '{activation}') does not compute "
                   "sigmoid(linear2({activation}(linear1(x))))", hidden=cfg["hidden"], activation=cfg["activation"]),
                "mlp.wrong")
