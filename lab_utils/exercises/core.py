@@ -214,8 +214,10 @@ def judge(verdict: Callable[[dict], str], record: dict) -> Outcome:
     except Fail as e:
         return Outcome(FAILED, e.cause, str(e))
     except Exception as e:  # a record the verdict did not foresee (a forged one, say) is a failure, never a crash
-        return Outcome(FAILED, "unreadable", tr("the check could not read what your code did ({error})",
-                                                error=f"{type(e).__name__}: {e}"[:120]))
+        # the student is told what to do, not the check's internals (the exception's name lets a TA find it)
+        return Outcome(FAILED, "unreadable", tr("the check could not read what your code did: run the exercise "
+                                                "cell again, then this check; if this stays, show this line to your "
+                                                "instructor (reference: {reference})", reference=type(e).__name__))
     return Outcome(PASSED, "ok", tr("passed") + (f" — {message}" if message else ""))
 
 
