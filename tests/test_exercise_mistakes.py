@@ -161,6 +161,8 @@ MISTAKES = [
          "loop.graph-cut"),
     Case("cell-10", loop("loss_fn(y_hat, y)", "loss_fn(y_hat.detach(), y)"), "loop.graph-cut"),
     Case("cell-10", loop("    y_hat = X * W + b\n", "    y_hat = X * W.detach() + b\n"), "loop.frozen"),
+    Case("cell-10", loop("    cost.backward()\n", "    cost.backward(retain_graph=True)\n    cost.backward()\n"),
+         "loop.backward-twice"),
     Case("cell-10", loop("    y_hat = X * W + b\n", "    y_hat = X * W + b.item()\n"), "loop.frozen"),
     Case("cell-10", loop("    y_hat = X * W + b\n", "    y_hat = X * W.data + b\n"), "loop.frozen"),
     Case("cell-10", loop("    optimizer.step()\n", "    optimiser.step()\n"), "error"),
@@ -529,3 +531,29 @@ def test_a_configuration_hint_proposes_only_a_setting_that_passes(hidden):
         again, _ = check(Case("ex-config", (f'my_hidden = {settings["hidden"]}\nmy_optimizer = "sgd"\n'
                                             f'my_lr = {settings["lr"]}',), "ok"))
         assert again.status == core.PASSED, (outcome.message, again.message)
+
+
+# The class of loop departures, generated: each change of one step of the lecture's loop is named by its cause,
+# never by the generic "follows the loop for k epochs, then departs".
+LOOP_CHANGES = {
+    "lr": ("lr=0.01", "lr=0.1"), "epochs": ("range(slide_epochs)", "range(slide_epochs - 1)"),
+    "momentum": ("lr=0.01)", "lr=0.01, momentum=0.9)"), "weight decay": ("lr=0.01)", "lr=0.01, weight_decay=0.1)"),
+    "optimizer": ("optim.SGD([W, b], lr=0.01)", "optim.Adam([W, b], lr=0.01)"),
+    "parameter left out": ("optim.SGD([W, b]", "optim.SGD([W]"),
+    "W detached": ("    y_hat = X * W + b\n", "    y_hat = X * W.detach() + b\n"),
+    "b detached": ("    y_hat = X * W + b\n", "    y_hat = X * W + b.detach()\n"),
+    "model": ("    y_hat = X * W + b\n", "    y_hat = X * W - b\n"),
+    "cost scaled": ("cost = loss_fn(y_hat, y)", "cost = loss_fn(y_hat, y) / 2"),
+    "step twice": ("    optimizer.step()\n", "    optimizer.step()\n    optimizer.step()\n"),
+    "backward twice": ("    cost.backward()\n", "    cost.backward(retain_graph=True)\n    cost.backward()\n"),
+    "no zero_grad": ("    optimizer.zero_grad()\n", ""),
+    "lr changed in the loop": ("    optimizer.step()\n",
+                               "    optimizer.param_groups[0]['lr'] = 0.02\n    optimizer.step()\n"),
+    "early break": ("    optimizer.step()\n", "    optimizer.step()\n    if epoch == 10:\n        break\n"),
+}
+
+
+@pytest.mark.parametrize("change", LOOP_CHANGES)
+def test_every_departure_of_the_loop_names_its_cause(change):
+    outcome, _ = check(Case("cell-10", loop(*LOOP_CHANGES[change]), ""))
+    assert outcome.status == core.FAILED and outcome.cause not in ("loop.departs", "error"), outcome

@@ -141,6 +141,9 @@ def verdict_loop(rec: dict) -> str:
         raise Fail(tr("the first epoch's cost is {got:.4f}, but the mean squared error of y_hat = X * W + b is "
                       "{want:.4f}: cost = loss_fn(X * W + b, y)", got=first, want=mse), "loop.cost")
     _loop_update(rec, events, steps, backwards, (W_end, b_end), start)
+    if steps and len(backwards) > len(steps) and len(backwards) % len(steps) == 0:
+        raise Fail(tr("cost.backward() runs {k} times per step, so each step follows {k} times the gradient (backward "
+                      "adds to .grad): call it once per epoch", k=len(backwards) // len(steps)), "loop.backward-twice")
     _frozen(states, path)
     k = next((i for i, s in enumerate(states)
               if i < len(path)
