@@ -508,6 +508,11 @@ def test_the_cells_a_grading_run_skips_change_no_outcome(case):
      "e^(-z) overflows", "write it with e^(-z)"),
     (Case("ex-sigmoid", (SIGMOID, "s = sigmoid(z)\nreturn torch.exp(z) / (1 + torch.exp(z)) ** 2"), "dsig.overflow"),
      "s * (1 - s)", "write it with e^(-z)"),
+    # a product of the wrong orientation is told about the matrix in that product, not the other one
+    (Case("ex-forward", ("z1 = W1 @ X.T + b1.view(-1, 1)\nh = model.activation(z1)\nz2 = w2 @ h + b2",), "fwd.shape"),
+     "X @ W1.T", "w2.T"),
+    (Case("ex-forward", (FWD.replace("X @ W1.T", "X @ W1"),), "error"), "X @ W1.T", "h @ w2.T"),
+    (Case("ex-forward", (FWD.replace("h @ w2.T", "h @ w2"),), "error"), "h @ w2.T", "X @ W1.T"),
 ])
 def test_a_hint_is_true_of_the_code_in_front_of_it(case, says, never):
     """A BCE written with math.log is told about torch.log; a derivative written with e^(-z) is not told to use it."""

@@ -159,6 +159,15 @@ def _mlp_values(cfg: dict, first: dict, second: dict) -> None:
                "mlp.wrong")
 
 
+def _product_hint(code: str) -> str:
+    """The matrix-product hint for the line that failed: about W1, about w2, or both where the line has both."""
+    if "W1" in code and "w2" not in code:
+        return N_("W1 has shape (H, 2): multiply X by its transpose, X @ W1.T")
+    if "w2" in code and "W1" not in code:
+        return N_("w2 has shape (1, H): multiply h by its transpose, h @ w2.T")
+    return N_("W1 has shape (H, 2) and w2 (1, H): multiply by their transposes, X @ W1.T and h @ w2.T")
+
+
 def verdict_forward(rec: dict) -> str:
     """z1, h, z2 from the record against X W1^T + b1, activation, h w2^T + b2, on the notebook's and a fresh
     network; the usual slips and a cell that calls the layers instead named."""
@@ -167,8 +176,8 @@ def verdict_forward(rec: dict) -> str:
         if "placeholder" in (run["z1"]["kind"], run["h"]["kind"], run["z2"]["kind"]):
             raise NotDone(tr("compute z1, h and z2 from the weight matrices"))
         if run["error"]:
-            raise Fail(explain(run["error"], [("cannot be multiplied", N_(
-                "W1 has shape (H, 2) and w2 (1, H): multiply by their transposes, X @ W1.T and h @ w2.T"))]), "error")
+            raise Fail(explain(run["error"], [("cannot be multiplied", _product_hint(run["error"].get("code") or ""))]),
+                       "error")
         m = run["model"]
         X = probe.tensor(run["X"])
         W1, b1, w2, b2 = (probe.tensor(m[k]) for k in ("W1", "b1", "w2", "b2"))
@@ -187,9 +196,10 @@ def verdict_forward(rec: dict) -> str:
             got = probe.tensor(rec_t)
             if list(got.shape) != list(true.shape):
                 if got.numel() == true.numel():
-                    raise Fail(tr("{name} has shape {got} but must be {want} (one row per input): w2 has shape (1, H), "
-                                  "so multiply by its transpose", name=name, got=tuple(got.shape),
-                                  want=tuple(true.shape)), "fwd.shape")
+                    how = (tr("z2 = h @ w2.T + b2 (w2 has shape (1, H))") if name == "z2"
+                           else tr("z1 = X @ W1.T + b1 (W1 has shape (H, 2)), and h from it"))
+                    raise Fail(tr("{name} has shape {got} but must be {want}, one row per input: {how}", name=name,
+                                  got=tuple(got.shape), want=tuple(true.shape), how=how), "fwd.shape")
                 raise Fail(tr("{name} has shape {got} but must be {want}: one row per input, one column per unit",
                               name=name, got=tuple(got.shape), want=tuple(true.shape)), "fwd.shape")
             if torch.allclose(got, true, rtol=1e-4, atol=1e-5):
