@@ -14,7 +14,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 help:
 	@echo "make lab      - set up .venv if needed, run every notebook headless, print what each reached"
 	@echo "make test     - set up .venv if needed, run unit tests and nbval over every notebook"
-	@echo "make test-ci  - the sandboxed grading batches and the cells-run-twice tests (CI runs them after make test)"
+	@echo "make test-ci  - the slow tests: sandboxed grading batches, cells run twice, simulated Colab, a killed Dask worker (CI runs them after make test)"
 	@echo "make test-portable - nbval on PyTorch's portable CPU kernels, English and Korean solutions (outputs must not depend on the CPU)"
 	@echo "make test-stack PY=python - the suite on an unpinned stack: no exact outputs, results within tolerances"
 	@echo "make test-colab [COLAB_PY=python3.13] - every notebook of every edition on Colab's stack (.ci/colab-constraints.txt)"
@@ -54,7 +54,8 @@ test-here:
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser and not ci" -rs $(NBVAL) $(PYTEST_ARGS)
 
 # The tests that take longest and add least to a quick check: whole sandboxed grading batches (the hostile corpus,
-# forgers of notebook 01) and every notebook's cells run twice. CI runs them after make test (.ci/run).
+# forgers of notebook 01), every notebook's cells run twice, the exercise notebooks in simulated Colab and a sweep
+# that survives a killed Dask worker. CI runs them after make test (.ci/run).
 test-ci: venv
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "ci" -rs $(PYTEST_ARGS)
 

@@ -84,6 +84,7 @@ def test_grading_on_the_cluster_is_sandboxed_and_judged_by_the_client(cluster, p
     assert rows["reader"]["t-half cause"] == "error" and "FileNotFoundError" in rows["reader"]["error"]
 
 
+@pytest.mark.ci  # a worker killed mid-sweep and the sweep run twice: make test-ci runs it
 def test_sweep_on_the_cluster_survives_a_killed_worker_and_matches_a_local_sweep(cluster, tiny):
     address, workers = cluster
     grid = ["-p", "n", "1..4", "-p", "x", "2"]

@@ -189,6 +189,7 @@ def test_install_cell_on_colab_installs_without_pips_root_warning(monkeypatch):
     assert kw["check"] is True and kw["env"]["PIP_ROOT_USER_ACTION"] == "ignore" and "PATH" in kw["env"]
 
 
+@pytest.mark.ci  # 40 s of the suite's CPU: make test-ci runs it (and make test-colab the real stack)
 @pytest.mark.parametrize("nb", EXERCISES, ids=lambda p: p.stem)
 def test_notebook_runs_in_simulated_colab(nb, colab_runtime, wheel, fake_colab, tmp_path, monkeypatch):
     work = tmp_path / "colab"  # an empty working folder: no file next to the notebook is available
