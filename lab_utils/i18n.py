@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 LANGUAGES = ("en", "ko")
+LANGUAGE_NAMES = {"en": "English", "ko": "Korean"}  # a catalog's Language-Team
 DOMAIN = "lab_utils"
 LOCALE_DIR = Path(__file__).parent / "locale"
 _settings = {"language": "en"}

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import layout
 from ..errors import LabError
-from ..i18n import LANGUAGES, LOCALE_DIR, catalog_path
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, LOCALE_DIR, catalog_path
 from ..nbfile import BADGE_TAG, INSTALL_TAG, atomic_write, load_notebook, source_text, tags
 
 CODE_CONTEXT = "python-string"
@@ -37,14 +38,14 @@ CODE_CONTEXTS = (CODE_CONTEXT, COMMENT_CONTEXT)
 _KEPT_COMMENT = re.compile(r"^#(#|\s*YOUR CODE HERE\b|\s*noqa\b|\s*type:)")
 ALT_SUFFIX = ":alt"  # msgctxt of a code cell's figure alt text (its metadata mystnb.image.alt): "<cell id>:alt"
 KEEP = "keep"  # a translator comment starting with this: the English literal stays (e.g. the lecture's own log line)
-SOURCE_DIR, I18N_DIR = "notebooks", "i18n"
+SOURCE_DIR, I18N_DIR = layout.folder(layout.SOURCE, "solution"), layout.TRANSLATIONS
 _WORDS = re.compile(r"[A-Za-z]{2,}")
 _NAME_LIKE = re.compile(r"^[\w.\-]*$")
 _MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)
 # A new catalog's header (msgfmt --check wants every field; the date is not kept current, so that merging an
 # unchanged catalog writes the same bytes).
 HEADER = {"Project-Id-Version": "lab-utils", "PO-Revision-Date": "2026-12-02 00:00+0000",
-          "Last-Translator": "course team", "Language-Team": "Korean", "MIME-Version": "1.0",
+          "Last-Translator": "course team", "MIME-Version": "1.0",
           "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
           "Plural-Forms": "nplurals=1; plural=0;"}
 
@@ -238,11 +239,11 @@ def _new_file(lang: str):
     import polib
 
     po = polib.POFile(wrapwidth=0)
-    po.metadata = {**HEADER, "Language": lang}
+    po.metadata = {**HEADER, "Language-Team": LANGUAGE_NAMES.get(lang, lang), "Language": lang}
     return po
 
 
-def read(path: Path, lang: str = "ko"):
+def read(path: Path, lang: str = ""):
     """The PO file at path (an empty catalog when there is none); a malformed file raises LabError."""
     import polib
 

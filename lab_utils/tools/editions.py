@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import layout
 from ..errors import LabError
 from ..nbfile import (
     BADGE_TAG,
@@ -46,7 +47,8 @@ from .colab import expected_cells
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
 STUB_MARK = "# YOUR CODE HERE"
-SOURCE_DIR, EXERCISE_DIR, I18N_DIR = "notebooks", "exercises", "i18n"
+SOURCE_DIR, EXERCISE_DIR = layout.folder(layout.SOURCE, "solution"), layout.folder(layout.SOURCE, "exercise")
+I18N_DIR = layout.TRANSLATIONS
 LAB_IMPORT = re.compile(r"^import lab_utils as lab\b.*$", re.M)
 LANGUAGE_LINE = 'lab.language("{lang}")  # 메시지, 그림, 위젯을 한국어로'
 INTRO_ID, SUBMIT_ID = "exercise-intro", "exercise-submit"
@@ -81,7 +83,7 @@ class Edition:
     @property
     def executed(self) -> bool:
         """Whether the edition stores outputs of its own (a translated solution prints and draws in its language)."""
-        return self.kind == "solution" and self.language != "en"
+        return self.kind == "solution" and self.language != layout.SOURCE
 
 
 def _regions(lines: list[str], where: str) -> list[tuple[int, int, str]]:
@@ -218,17 +220,13 @@ def _add_language_line(nb: dict[str, Any], lang: str, where: str) -> None:
 
 
 def editions(root: Path) -> list[Edition]:
-    """Every generated notebook of the course: per solution notebook, its English exercise edition and its
-    Korean solution and exercise editions."""
+    """Every generated notebook of the course (lab_utils.layout): per solution notebook, its exercise edition and
+    each other language's solution and exercise editions."""
     sources = sorted((root / SOURCE_DIR).glob("*.ipynb"))
     if not sources:
         raise LabError(f"no solution notebooks in {root / SOURCE_DIR}")
-    out = []
-    for src in sources:
-        out += [Edition(src, root / EXERCISE_DIR / src.name, "exercise"),
-                Edition(src, root / "ko" / SOURCE_DIR / src.name, "solution", "ko"),
-                Edition(src, root / "ko" / EXERCISE_DIR / src.name, "exercise", "ko")]
-    return out
+    return [Edition(src, root / layout.folder(language, kind) / src.name, kind, language)
+            for src in sources for language, kind in layout.editions()]
 
 
 def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
@@ -242,7 +240,7 @@ def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
     cells, strings = catalogs.table(po)
     if edition.kind == "exercise":
         texts = catalogs.table(folder / "common.po")[0]
-        nb = exercise_edition(nb, edition.target, name, texts, f"{edition.language}/{SOURCE_DIR}/{name}",
+        nb = exercise_edition(nb, edition.target, name, texts, f"{layout.folder(edition.language, 'solution')}/{name}",
                               edition.target.relative_to(root).as_posix())
     else:
         nb = copy.deepcopy(nb)

@@ -14,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+from .. import layout
 from ..errors import LabError
+from ..i18n import LANGUAGES
 from ..nbfile import BADGE_TAG, INSTALL_TAG, REMOVE_TAG, dump_notebook, load_notebook, source_text, tags
 from .colab import find_pyproject, repository
 
@@ -60,7 +62,7 @@ def _title(nb: dict) -> str:
 
 def notebooks_table(root: Path, lang: str) -> str:
     """The landing page's table: each notebook with its solution and practice pages, Colab links, downloads."""
-    prefix = "ko/" if lang == "ko" else ""
+    prefix = layout.root(lang)
     words = LABELS[lang]
     repo, branch = repository(find_pyproject(root))
     colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/"
@@ -107,7 +109,7 @@ def _mathjax_source() -> Path:
     return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 
 
-LANGUAGE_ROOTS = {"en": "", "ko": "ko/"}  # where each language's notebooks are in the repository and on the site
+LANGUAGE_ROOTS = {lang: layout.root(lang) for lang in LANGUAGES}  # each language's notebooks: repository and site
 
 
 def stage(root: Path, src: Path, lang: str = "en") -> None:
@@ -115,8 +117,9 @@ def stage(root: Path, src: Path, lang: str = "en") -> None:
     notebooks of every edition, MathJax."""
     if src.exists():
         shutil.rmtree(src)
-    shutil.copytree(root / SITE_DIR, src, ignore=shutil.ignore_patterns("ko") if lang == "en" else None)
-    if lang != "en":
+    others = layout.translated() if lang == layout.SOURCE else []  # the source site leaves the translations out
+    shutil.copytree(root / SITE_DIR, src, ignore=shutil.ignore_patterns(*others) if others else None)
+    if lang != layout.SOURCE:
         shutil.move(src / lang / "index.md", src / "index.md")
         shutil.rmtree(src / lang)
     prefix = LANGUAGE_ROOTS[lang]

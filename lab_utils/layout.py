@@ -1,0 +1,36 @@
+"""Where each edition of the course lives: the one table of the repository's layout (language x kind -> folder),
+read by every module that needs a path. Only the source language's solutions are written by hand; every other
+folder is generated from them (`lab editions`) and says so at its top."""
+
+from __future__ import annotations
+
+from .i18n import LANGUAGES
+
+SOURCE = "en"  # the language the solution notebooks are written in
+KINDS = {"solution": "notebooks", "exercise": "exercises"}  # kind -> its folder within a language's root
+TRANSLATIONS = "i18n"  # the notebooks' catalogs: i18n/<language>/<notebook>.po
+
+
+def root(language: str) -> str:
+    """The folder of a language's editions, as a prefix ('' for the source language, 'ko/' for Korean)."""
+    return "" if language == SOURCE else f"{language}/"
+
+
+def folder(language: str, kind: str) -> str:
+    """The folder of one edition kind in one language, relative to the course folder (e.g. 'ko/exercises')."""
+    return root(language) + KINDS[kind]
+
+
+def generated(language: str, kind: str) -> bool:
+    """Whether that folder is made by `lab editions` (an edit there is lost at the next build)."""
+    return (language, kind) != (SOURCE, "solution")
+
+
+def editions() -> list[tuple[str, str]]:
+    """(language, kind) of every generated edition, in build order."""
+    return [(language, kind) for language in LANGUAGES for kind in KINDS if generated(language, kind)]
+
+
+def translated() -> list[str]:
+    """The languages other than the source: each has catalogs to translate and a root folder of its own."""
+    return [language for language in LANGUAGES if language != SOURCE]
