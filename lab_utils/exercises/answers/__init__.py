@@ -10,7 +10,26 @@ empty, so the checks there only record, and the grader judges.
 
 from collections.abc import Sequence
 
-from ..core import Fail, tr
+from ..core import Fail, NotDone, tr
+
+# The record checks several verdicts share: each raises the outcome that names what is wrong, else returns.
+
+def need_defined(names: Sequence[str]) -> None:
+    """Fail where names the check reads are not defined: the exercise cell did not run to its end."""
+    if names:
+        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
+                      name=", ".join(names)), "missing")
+
+
+def need_tensor_result(name: str, out: dict, cause: str) -> None:
+    """NotDone or Fail where a function's recorded result is its placeholder, None or not a tensor."""
+    if out["kind"] == "placeholder":
+        raise NotDone(tr("{name} returns {value}", name=name, value="..."))
+    if out["kind"] == "none":
+        raise Fail(tr("{name} returned None: end it with return ...", name=name), f"{cause}.no-return")
+    if out["kind"] != "tensor":
+        raise Fail(tr("{name} must return a tensor, got {kind}", name=name, kind=out.get("name", out["kind"])),
+                   f"{cause}.not-tensor")
 
 
 def refuse_step_before_backward(events: Sequence[dict], cause: str) -> None:

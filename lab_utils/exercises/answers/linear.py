@@ -32,7 +32,7 @@ from ..linear import (
     given_loop,
     given_module,
 )
-from . import refuse_step_before_backward
+from . import need_defined, refuse_step_before_backward
 
 
 def _as_tensors(rec: dict) -> tuple[torch.Tensor, torch.Tensor]:
@@ -64,9 +64,7 @@ def stability_limit(X: torch.Tensor) -> float:
 
 def _one_number(name: str, t: dict) -> float:
     """W or b from the record: a one-element float32 leaf tensor that requires grad, as the lecture makes it."""
-    if t["kind"] == "missing":
-        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
-                      name=name), "missing")
+    need_defined([name] if t["kind"] == "missing" else [])
     if t["kind"] != "tensor":
         raise Fail(tr("{name} must be a tensor, got {kind} — create it with torch.rand(1, ...)", name=name,
                       kind=t.get("name", t["kind"])), "loop.not-tensor")

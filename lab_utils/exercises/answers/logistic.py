@@ -30,7 +30,7 @@ from ..logistic import (
     given_logits,
     given_sigmoid,
 )
-from . import refuse_step_before_backward
+from . import need_tensor_result, refuse_step_before_backward
 
 
 def _same(a: torch.Tensor | None, b: torch.Tensor, finite: bool = True) -> bool:
@@ -44,13 +44,7 @@ def _tensor_out(name: str, run: dict, shape: list[int], cause: str) -> torch.Ten
     if run.get("error"):
         raise Fail(explain(run["error"], NUMPY), f"{cause}.error")
     out = run["out"]
-    if out["kind"] == "placeholder":
-        raise NotDone(tr("{name} returns {value}", name=name, value="..."))
-    if out["kind"] == "none":
-        raise Fail(tr("{name} returned None: end it with return ...", name=name), f"{cause}.no-return")
-    if out["kind"] != "tensor":
-        raise Fail(tr("{name} must return a tensor, got {kind}", name=name, kind=out.get("name", out["kind"])),
-                   f"{cause}.not-tensor")
+    need_tensor_result(name, out, cause)
     if out["dtype"] != "float32":
         raise Fail(tr("{name} returned dtype {dtype} (wrong dtype): keep float32", name=name,
                       dtype="torch." + out["dtype"]), f"{cause}.dtype")
@@ -163,6 +157,11 @@ def _edge_hint(name: str, z: float, value: float, reference: float) -> str:
               "write it as 1 / (1 + e^(-z)), which is 0 there", **fields)
 
 
+def _bce_in_place() -> Fail:
+    return Fail(tr("bce changes y_hat or y in place, so the caller's tensors change too: compute new tensors "
+                   "(torch.log(y_hat), not y_hat.log_())"), "bce.in-place")
+
+
 def verdict_bce(rec: dict) -> str:
     """The hand-written BCE from its record: value on both sets against nn.BCELoss, the usual slips named."""
     need_function("bce", rec["bce"], rec.get("cell_error"))
@@ -170,22 +169,15 @@ def verdict_bce(rec: dict) -> str:
     for name in ("fixed", "fresh"):
         run = rec["runs"][name]
         if run["error"] and "in-place operation" in run["error"]["text"]:
-            raise Fail(tr("bce changes y_hat or y in place, so the caller's tensors change too: compute new tensors "
-                          "(torch.log(y_hat), not y_hat.log_())"), "bce.in-place")
+            raise _bce_in_place()
         if run["error"]:
             raise Fail(explain(run["error"], NUMPY + [("Using a target size", N_(
                 "target shape: the target must have the same shape as y_hat, (4, 1), not (4,)"))]), "bce.error")
         out = run["out"]
-        if out["kind"] == "placeholder":
-            raise NotDone(tr("{name} returns {value}", name="bce", value="..."))
-        if out["kind"] == "none":
-            raise Fail(tr("{name} returned None: end it with return ...", name="bce"), "bce.no-return")
         if out["kind"] == "float":
             raise Fail(tr("bce returned a Python number: .item() leaves autograd behind, so cost.backward() could "
                           "not train through it — return the tensor"), "bce.item")
-        if out["kind"] != "tensor":
-            raise Fail(tr("{name} must return a tensor, got {kind}", name="bce", kind=out.get("name", out["kind"])),
-                       "bce.not-tensor")
+        need_tensor_result("bce", out, "bce")
         y_hat, y, got = probe.tensor(run["y_hat"]), probe.tensor(run["y"]), probe.tensor(out)
         n = len(y)
         if got.numel() != 1:
@@ -239,10 +231,8 @@ def verdict_bce(rec: dict) -> str:
                        "bce.other-data")
         raise Fail(tr("bce gives {value:.4f} but nn.BCELoss gives {true:.4f} on the same predictions: -(y log y_hat + "
                       "(1 - y) log(1 - y_hat)), averaged", value=float(got), true=float(true)), "bce.wrong")
-    for run in rec["runs"].values():
-        if run["changed_input"]:
-            raise Fail(tr("bce changes y_hat or y in place, so the caller's tensors change too: compute new tensors "
-                          "(torch.log(y_hat), not y_hat.log_())"), "bce.in-place")
+    if any(run["changed_input"] for run in rec["runs"].values()):
+        raise _bce_in_place()
     fixed = rec["runs"]["fixed"]
     if not fixed["graph"] or fixed["grad"] is None:
         raise Fail(tr("autograd cannot go through your bce (a tensor rebuilt with torch.tensor(...), .detach() or "

@@ -34,6 +34,7 @@ from ..mlp import (
     given_forward,
     given_mlp,
 )
+from . import need_defined
 from .network import MultiLayerPerceptron
 
 ACTIVATIONS = {name: module() for name, module in ACTIVATION_MODULES.items()}  # by name: a callable each
@@ -255,10 +256,7 @@ def verdict_config(rec: dict) -> str:
         raise NotDone(tr("choose my_hidden, my_optimizer and my_lr"))
     if rec.get("cell_error"):
         raise Fail(explain(rec["cell_error"]), "error")
-    missing = [f"my_{k}" for k, v in values.items() if v["kind"] == "missing"]
-    if missing:
-        raise Fail(tr("{name} is not defined: run the exercise cell above (it may have stopped at an error)",
-                      name=", ".join(missing)), "missing")
+    need_defined([f"my_{k}" for k, v in values.items() if v["kind"] == "missing"])
     hidden, optimizer, lr = (values[k].get("value") for k in ("hidden", "optimizer", "lr"))
     if values["hidden"]["kind"] != "int" or not 1 <= hidden <= 64:
         raise Fail(tr("my_hidden must be a whole number of hidden units from 1 to 64, got {value}",
