@@ -199,21 +199,39 @@ def grade(
             on_done(row)
 
     batch = os.environ.get("LAB_BATCH") or secrets.token_hex(6)  # tags every process of this batch's runs
+    runs = _admit([j for j in jobs if j.name not in book.rows], template, (module, exercises, allowed),
+                  use_sandbox, all_cells, out_dir, done)
+    _run(runs, template_path, module, exercises, language_of(template), out_dir, params, kernel, limits,
+         use_sandbox, batch, workers, scheduler, done)
+    _conclude(template_path, template, exercises, jobs, book, before, out_dir)
+    return book.ordered()
+
+
+def _admit(jobs: Sequence[Job], template: Mapping[str, Any], checks: tuple[str, Sequence[Exercise], set[str]],
+           use_sandbox: bool, all_cells: bool, out_dir: Path, done: Callable[[Job, dict[str, Any]], None],
+           ) -> list[Job]:
+    """The jobs that run, prepared; each one that cannot (nothing came, not a notebook) gets its row and the
+    student's feedback with the reason now. `checks`: the checks module, its exercises and the names it allows."""
+    module, exercises, allowed = checks
     runs = []
-    for job in (j for j in jobs if j.name not in book.rows):
+    for job in jobs:
         why = _prepare(job, template, allowed, use_sandbox, None if all_cells else module)
         if why is None:
             runs.append(job)
-        else:  # nothing came, or not a notebook: a row with the reason (the student's feedback says it), nothing runs
-            status = "no submission" if job.submission is None else "failed"
-            row = {"submission": job.name, "status": status, "total": 0, "seconds": 0.0,
-                   "error": "" if job.submission is None else why, "flags": "; ".join(job.flags)}
-            if job.submission is not None:
-                unrun = {ex.id: Outcome(NOT_RUN, "not-run", "") for ex in exercises}
-                write_feedback(out_dir, job.name, exercises, unrun, row, language_of(template))
-            done(job, row)
-    _run(runs, template_path, module, exercises, language_of(template), out_dir, params, kernel, limits,
-         use_sandbox, batch, workers, scheduler, done)
+            continue
+        status = "no submission" if job.submission is None else "failed"
+        row = {"submission": job.name, "status": status, "total": 0, "seconds": 0.0,
+               "error": "" if job.submission is None else why, "flags": "; ".join(job.flags)}
+        if job.submission is not None:
+            unrun = {ex.id: Outcome(NOT_RUN, "not-run", "") for ex in exercises}
+            write_feedback(out_dir, job.name, exercises, unrun, row, language_of(template))
+        done(job, row)
+    return runs
+
+
+def _conclude(template_path: Path, template: Mapping[str, Any], exercises: Sequence[Exercise], jobs: Sequence[Job],
+              book: GradeBook, before: Any, out_dir: Path) -> None:
+    """What a finished batch adds beside the table: similarity.csv, the report, and a regrade's changes.csv."""
     from .report import write_report
 
     similar = _similarity(template_path, template, jobs, out_dir / "similarity.csv")
@@ -223,7 +241,6 @@ def grade(
         regrade.write(out_dir / "changes.csv", regrade.changes(before, book.ordered(), exercises))
     else:  # a first grading: no changes.csv of an older table is left to mislead
         (out_dir / "changes.csv").unlink(missing_ok=True)
-    return book.ordered()
 
 
 def _similarity(template_path: Path, template: Mapping[str, Any], jobs: Sequence[Job], out: Path) -> Any:
