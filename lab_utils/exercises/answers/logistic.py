@@ -157,6 +157,35 @@ def _edge_hint(name: str, z: float, value: float, reference: float) -> str:
               "write it as 1 / (1 + e^(-z)), which is 0 there", **fields)
 
 
+def _bce_slips(y_hat: torch.Tensor, y: torch.Tensor) -> list[tuple[str, str, torch.Tensor]]:
+    """(cause, hint, the value that slip gives) for the usual ways a hand-written BCE goes wrong."""
+    per_sample = -(y * y_hat.log() + (1 - y) * (1 - y_hat).log())
+    flat = -(y.view(-1) * y_hat.log() + (1 - y.view(-1)) * (1 - y_hat).log())
+    return [
+        ("bce.sum", N_("a sum instead of the mean: divide by the number of samples (use .mean())"),
+         per_sample.sum()),
+        ("bce.sign", N_("the minus sign is missing: log of a probability is negative, the loss must be positive"),
+         -per_sample.mean()),
+        ("bce.broadcast", N_("shapes (4,) and (4, 1) were mixed and broadcast to a (4, 4) table: keep y and y_hat "
+                             "both (4, 1)"), flat.mean()),
+        ("bce.only-positive", N_("only the y log(y_hat) term is there; add (1 - y) log(1 - y_hat) for the samples "
+                                 "whose target is 0"), -(y * y_hat.log()).mean()),
+        ("bce.only-negative", N_("only the (1 - y) log(1 - y_hat) term is there; add y log(y_hat) for the "
+                                 "samples whose target is 1"), -((1 - y) * (1 - y_hat).log()).mean()),
+        ("bce.log10", N_("that uses log base 10 (or 2): cross-entropy uses the natural log, torch.log"),
+         per_sample.mean() / torch.log(torch.tensor(10.0, dtype=torch.float64))),
+        ("bce.log10", N_("that uses log base 10 (or 2): cross-entropy uses the natural log, torch.log"),
+         per_sample.mean() / torch.log(torch.tensor(2.0, dtype=torch.float64))),
+        ("bce.swapped-terms", N_("the terms are paired the wrong way round: y goes with log(y_hat), (1 - y) with "
+                                 "log(1 - y_hat)"), -(y * (1 - y_hat).log() + (1 - y) * y_hat.log()).mean()),
+        ("bce.mse", N_("that is the mean squared error of y_hat and y; cross-entropy takes logs: "
+                       "-(y log(y_hat) + (1 - y) log(1 - y_hat)), averaged"), ((y_hat - y) ** 2).mean()),
+        ("bce.swapped-arguments", N_("the arguments are swapped: the logs are taken of y (the targets) and "
+                                     "weighted by y_hat; y_hat goes inside the logs, y outside"),
+         nn.functional.binary_cross_entropy(y.to(y_hat.dtype), y_hat.to(y.dtype))),
+    ]
+
+
 def _bce_in_place() -> Fail:
     return Fail(tr("bce changes y_hat or y in place, so the caller's tensors change too: compute new tensors "
                    "(torch.log(y_hat), not y_hat.log_())"), "bce.in-place")
@@ -191,31 +220,7 @@ def verdict_bce(rec: dict) -> str:
         if torch.allclose(got, true, rtol=1e-4):
             value = value if value is not None else float(got)
             continue
-        per_sample = -(y * y_hat.log() + (1 - y) * (1 - y_hat).log())
-        flat = -(y.view(-1) * y_hat.log() + (1 - y.view(-1)) * (1 - y_hat).log())
-        slips = [
-            ("bce.sum", N_("a sum instead of the mean: divide by the number of samples (use .mean())"),
-             per_sample.sum()),
-            ("bce.sign", N_("the minus sign is missing: log of a probability is negative, the loss must be positive"),
-             -per_sample.mean()),
-            ("bce.broadcast", N_("shapes (4,) and (4, 1) were mixed and broadcast to a (4, 4) table: keep y and y_hat "
-                                 "both (4, 1)"), flat.mean()),
-            ("bce.only-positive", N_("only the y log(y_hat) term is there; add (1 - y) log(1 - y_hat) for the samples "
-                                     "whose target is 0"), -(y * y_hat.log()).mean()),
-            ("bce.only-negative", N_("only the (1 - y) log(1 - y_hat) term is there; add y log(y_hat) for the "
-                                     "samples whose target is 1"), -((1 - y) * (1 - y_hat).log()).mean()),
-            ("bce.log10", N_("that uses log base 10 (or 2): cross-entropy uses the natural log, torch.log"),
-             per_sample.mean() / torch.log(torch.tensor(10.0, dtype=torch.float64))),
-            ("bce.log10", N_("that uses log base 10 (or 2): cross-entropy uses the natural log, torch.log"),
-             per_sample.mean() / torch.log(torch.tensor(2.0, dtype=torch.float64))),
-            ("bce.swapped-terms", N_("the terms are paired the wrong way round: y goes with log(y_hat), (1 - y) with "
-                                     "log(1 - y_hat)"), -(y * (1 - y_hat).log() + (1 - y) * y_hat.log()).mean()),
-            ("bce.mse", N_("that is the mean squared error of y_hat and y; cross-entropy takes logs: "
-                           "-(y log(y_hat) + (1 - y) log(1 - y_hat)), averaged"), ((y_hat - y) ** 2).mean()),
-            ("bce.swapped-arguments", N_("the arguments are swapped: the logs are taken of y (the targets) and "
-                                         "weighted by y_hat; y_hat goes inside the logs, y outside"),
-             nn.functional.binary_cross_entropy(y.to(y_hat.dtype), y_hat.to(y.dtype))),
-        ]
+        slips = _bce_slips(y_hat, y)
         for cause, hint, wrong in slips:
             if torch.allclose(got, wrong.to(got.dtype), rtol=1e-4):
                 raise Fail(tr(hint), cause)
@@ -223,7 +228,7 @@ def verdict_bce(rec: dict) -> str:
             raise Fail(tr("the loss is inf or NaN: take the logs of y_hat and 1 - y_hat (predictions), not of y "
                           "(targets)"), "bce.log-of-targets")
         if name == "fresh":
-            if torch.allclose(got, per_sample.sum() / 4, rtol=1e-4):
+            if torch.allclose(got, -(y * y_hat.log() + (1 - y) * (1 - y_hat).log()).sum() / 4, rtol=1e-4):
                 raise Fail(tr("bce divides by 4, the lesson's number of samples: use .mean(), so that it works for "
                               "any batch"), "bce.hard-coded-n")
             raise Fail(tr("bce is right on the lesson's 4 predictions but gives {value:.4f} instead of {true:.4f} on "
