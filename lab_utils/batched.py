@@ -125,19 +125,12 @@ def _act(z: torch.Tensor, activation: str) -> torch.Tensor:
     return z.sigmoid() if activation == "sigmoid" else z.tanh() if activation == "tanh" else z.relu()
 
 
-def train_batched(
-    X: torch.Tensor, y: torch.Tensor, seeds: Sequence[int] | int, hidden: int = 3, activation: str = "sigmoid",
-    optimizer: str = "sgd", lr: float = 1.0, epochs: int = 1000, device: torch.device | str | None = None,
-    snapshots: Sequence[int] = (), history: bool = False,
-) -> BatchResult:
-    """Train one model per seed, all at once: Linear(n_in, hidden) -> activation -> Linear(hidden, 1) -> sigmoid,
-    or Linear(n_in, 1) -> sigmoid (logistic regression) when hidden == 0; BCE loss, full batch.
-
-    `snapshots` lists epochs (steps taken, 0 to epochs) at which every model's weights are recorded while it
-    trains; `history` records each model's loss before every step."""
+def _checked(X: torch.Tensor, y: torch.Tensor, seeds: Sequence[int] | int, hidden: int, activation: str,
+             optimizer: str, lr: float, epochs: int, snapshots: Sequence[int]) -> tuple[list[int], str, str, list[int]]:
+    """train_batched's arguments checked: the seeds as a list, the activation and optimizer names, the sorted
+    snapshot epochs; LabError naming the argument otherwise."""
     check_tensor("X", X, (None, None))
-    N, n_in = X.shape
-    check_tensor("y", y, (N, 1))
+    check_tensor("y", y, (X.shape[0], 1))
     seeds = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
     if not seeds:
         raise LabError(tr("seeds is empty; pass a count or a list of seeds"))
@@ -151,6 +144,42 @@ def train_batched(
     wanted = sorted({int(e) for e in snapshots})
     if wanted and not 0 <= wanted[0] <= wanted[-1] <= epochs:
         raise LabError(tr("snapshots must be epochs from 0 to {epochs}, got {got}", epochs=epochs, got=list(snapshots)))
+    return seeds, activation, optimizer, wanted
+
+
+def _gradients(Xd: torch.Tensor, yd: torch.Tensor, y_hat: torch.Tensor, a1: torch.Tensor | None,
+               W2: torch.Tensor | None, activation: str) -> list[torch.Tensor]:
+    """Every model's BCE gradients, by hand: through the output sigmoid as autograd computes them (with BCELoss's
+    clamp), then the hidden layer (a1: (N, H, M) activations; None without a hidden layer)."""
+    N, n_in = Xd.shape
+    s = y_hat * (1 - y_hat)
+    dz2 = (y_hat - yd) * (s / s.clamp_min(_BCE_EPS)) / N
+    if a1 is None:
+        return [_mm(Xd.T, dz2), dz2.sum(0)]
+    H, M = a1.shape[1], a1.shape[2]
+    da1 = dz2.unsqueeze(1) * W2  # (N, H, M)
+    if activation == "sigmoid":
+        dz1 = da1 * (a1 * (1 - a1))
+    elif activation == "tanh":
+        dz1 = da1 * (1 - a1 * a1)
+    else:
+        dz1 = da1 * (a1 > 0)
+    dz1f = dz1.view(N, H * M)
+    return [_mm(Xd.T, dz1f).view(n_in, H, M), dz1f.sum(0).view(H, M), (a1 * dz2.unsqueeze(1)).sum(0), dz2.sum(0)]
+
+
+def train_batched(
+    X: torch.Tensor, y: torch.Tensor, seeds: Sequence[int] | int, hidden: int = 3, activation: str = "sigmoid",
+    optimizer: str = "sgd", lr: float = 1.0, epochs: int = 1000, device: torch.device | str | None = None,
+    snapshots: Sequence[int] = (), history: bool = False,
+) -> BatchResult:
+    """Train one model per seed, all at once: Linear(n_in, hidden) -> activation -> Linear(hidden, 1) -> sigmoid,
+    or Linear(n_in, 1) -> sigmoid (logistic regression) when hidden == 0; BCE loss, full batch.
+
+    `snapshots` lists epochs (steps taken, 0 to epochs) at which every model's weights are recorded while it
+    trains; `history` records each model's loss before every step."""
+    seeds, activation, optimizer, wanted = _checked(X, y, seeds, hidden, activation, optimizer, lr, epochs, snapshots)
+    N, n_in = X.shape
     device = torch.device(device) if device is not None else X.device
 
     H, M = hidden, len(seeds)
@@ -183,22 +212,7 @@ def train_batched(
             y_hat, a1 = forward()  # (N, M), (N, H, M)
             if losses is not None:
                 losses[epoch - 1] = _bce(y_hat, yd).cpu()
-            # BCELoss's gradient through the output sigmoid, as autograd computes it (with BCELoss's clamp)
-            s = y_hat * (1 - y_hat)
-            dz2 = (y_hat - yd) * (s / s.clamp_min(_BCE_EPS)) / N
-            if not H:
-                grads = [_mm(Xd.T, dz2), dz2.sum(0)]
-            else:
-                da1 = dz2.unsqueeze(1) * W2  # (N, H, M)
-                if activation == "sigmoid":
-                    dz1 = da1 * (a1 * (1 - a1))
-                elif activation == "tanh":
-                    dz1 = da1 * (1 - a1 * a1)
-                else:
-                    dz1 = da1 * (a1 > 0)
-                dz1f = dz1.view(N, H * M)
-                grads = [_mm(Xd.T, dz1f).view(n_in, H, M), dz1f.sum(0).view(H, M), (a1 * dz2.unsqueeze(1)).sum(0),
-                         dz2.sum(0)]
+            grads = _gradients(Xd, yd, y_hat, a1, params[2] if H else None, activation)
             if not adam:
                 for p, g in zip(params, grads):
                     p.add_(g, alpha=-lr)
