@@ -340,72 +340,83 @@ def verdict_module(rec: dict) -> str:
     cls = rec["cls"]
     need_class("LinearRegression", cls, rec.get("cell_error"), "module.not-module")
     for cfg in rec["configs"]:
-        x_in, x_out = cfg["x_in"], cfg["x_out"]
-        if cfg.get("init_error"):
-            if cls.get("stub"):
-                raise NotDone(tr("until it is, the cells below use a working stand-in"))
-            cause = "module.no-super" if "before Module.__init__()" in cfg["init_error"]["text"] else "error"
-            raise Fail(explain(cfg["init_error"], MODULE_SYMPTOMS), cause)
-        linear = cfg["linear"]
-        if linear["kind"] == "placeholder":
-            raise NotDone(tr("until it is, the cells below use a working stand-in"))
-        if linear["kind"] == "class":
-            raise Fail(tr("self.linear is the class {name} itself, not a layer: create one, nn.Linear(x_in, x_out)",
-                          name=linear["name"]), "module.class-not-instance")
-        if "layer" not in cfg:
-            raise Fail(tr("the model has no nn.Linear layer: build it from one, nn.Linear(x_in, x_out) (any name; "
-                          "the cells below read its weight and bias)"), "module.no-linear")
-        layer = cfg["layer"]
-        if (layer["in"], layer["out"]) != (x_in, x_out):
-            cause = ("module.swapped" if (layer["in"], layer["out"]) == (x_out, x_in)
-                     else "module.hard-coded-sizes" if (layer["in"], layer["out"]) == MODULE_SIZES[0]
-                     else "module.sizes")
-            raise Fail(tr("LinearRegression({x_in}, {x_out}) made nn.Linear({a}, {b}): pass x_in, then x_out",
-                          x_in=x_in, x_out=x_out, a=layer["in"], b=layer["out"]), cause)
-        if not layer["bias"]:
-            raise Fail(tr("the layer has no bias: linear regression is y = W x + b, so keep nn.Linear's bias"),
-                       "module.no-bias")
-        if len(cfg["params"]) != 2:
-            raise Fail(tr("the model has {count} parameter tensors; it should have exactly the layer's weight and "
-                          "bias", count=len(cfg["params"])), "module.extra-params")
-        if cfg.get("error"):
-            if cls.get("stub"):
-                raise NotDone(tr("forward still returns ..."))
-            if "cannot be multiplied" in cfg["error"]["text"]:
-                raise Fail(tr("forward multiplies x by the weight as it is, but nn.Linear keeps its weight as "
-                              "(x_out, x_in): return self.linear(x) (or x @ self.linear.weight.T + "
-                              "self.linear.bias)"), "module.weight-orientation")
-            raise Fail(explain(cfg["error"], MODULE_SYMPTOMS), "error")
-        out = cfg["y_hat"]
-        if out["kind"] == "placeholder":
-            raise NotDone(tr("forward still returns ..."))
-        if out["kind"] == "none":
-            raise Fail(tr("forward returns None: end it with return self.linear(x)"), "module.no-return")
-        if out["kind"] == "module":
-            raise Fail(tr("forward returns the layer itself, not its output: return self.linear(x)"),
-                       "module.returns-layer")
-        if out["kind"] != "tensor" or out["shape"] != [5, x_out]:
-            shape = tuple(out["shape"]) if out["kind"] == "tensor" else out.get("name", out["kind"])
-            raise Fail(tr("forward on a batch of shape (5, {x_in}) returned {shape}; it should return "
-                          "self.linear(x), of shape (5, {x_out})", x_in=x_in, x_out=x_out, shape=shape),
-                       "module.shape")
-        x, W, b = probe.tensor(cfg["x"]), probe.tensor(layer["weight"]), probe.tensor(layer["bias_value"])
-        want, got = x @ W.T + b, probe.tensor(out)
-        if not torch.allclose(got, want, rtol=1e-4, atol=1e-5):
-            again = probe.tensor(cfg["y_hat_again"])
-            if again is not None and not torch.allclose(got, again):
-                raise Fail(tr("forward gives other outputs each time for the same x: it creates a new layer on "
-                              "every call; create self.linear once in __init__ and use it"), "module.new-layer")
-            if torch.allclose(got, torch.sigmoid(want), rtol=1e-4, atol=1e-5) or \
-                    torch.allclose(got, torch.relu(want), rtol=1e-4, atol=1e-5):
-                raise Fail(tr("forward should return self.linear(x) unchanged (no activation in linear regression)"),
-                           "module.activation")
-            raise Fail(tr("forward should return self.linear(x) unchanged (no activation in linear regression)"),
-                       "module.forward-wrong")
-        if cfg.get("trains") is False or not out["requires_grad"]:
-            raise Fail(tr("the output has no graph back to the layer's weights (torch.no_grad() or .detach() in "
-                          "forward), so training could not update them"), "module.no-graph")
+        _module_output(cfg, cls, _module_layer(cfg, cls))
     return tr("LinearRegression(1, 1) holds nn.Linear(1, 1) and returns its output")
+
+
+def _module_layer(cfg: dict, cls: dict) -> dict:
+    """One size's class: built, holding one nn.Linear(x_in, x_out) with its bias and nothing else; the layer."""
+    x_in, x_out = cfg["x_in"], cfg["x_out"]
+    if cfg.get("init_error"):
+        if cls.get("stub"):
+            raise NotDone(tr("until it is, the cells below use a working stand-in"))
+        cause = "module.no-super" if "before Module.__init__()" in cfg["init_error"]["text"] else "error"
+        raise Fail(explain(cfg["init_error"], MODULE_SYMPTOMS), cause)
+    linear = cfg["linear"]
+    if linear["kind"] == "placeholder":
+        raise NotDone(tr("until it is, the cells below use a working stand-in"))
+    if linear["kind"] == "class":
+        raise Fail(tr("self.linear is the class {name} itself, not a layer: create one, nn.Linear(x_in, x_out)",
+                      name=linear["name"]), "module.class-not-instance")
+    if "layer" not in cfg:
+        raise Fail(tr("the model has no nn.Linear layer: build it from one, nn.Linear(x_in, x_out) (any name; "
+                      "the cells below read its weight and bias)"), "module.no-linear")
+    layer = cfg["layer"]
+    if (layer["in"], layer["out"]) != (x_in, x_out):
+        cause = ("module.swapped" if (layer["in"], layer["out"]) == (x_out, x_in)
+                 else "module.hard-coded-sizes" if (layer["in"], layer["out"]) == MODULE_SIZES[0]
+                 else "module.sizes")
+        raise Fail(tr("LinearRegression({x_in}, {x_out}) made nn.Linear({a}, {b}): pass x_in, then x_out",
+                      x_in=x_in, x_out=x_out, a=layer["in"], b=layer["out"]), cause)
+    if not layer["bias"]:
+        raise Fail(tr("the layer has no bias: linear regression is y = W x + b, so keep nn.Linear's bias"),
+                   "module.no-bias")
+    if len(cfg["params"]) != 2:
+        raise Fail(tr("the model has {count} parameter tensors; it should have exactly the layer's weight and "
+                      "bias", count=len(cfg["params"])), "module.extra-params")
+    return layer
+
+
+def _module_output(cfg: dict, cls: dict, layer: dict) -> None:
+    """One size's forward: runs, returns the layer's output x W^T + b unchanged, with its graph."""
+    x_in, x_out = cfg["x_in"], cfg["x_out"]
+    if cfg.get("error"):
+        if cls.get("stub"):
+            raise NotDone(tr("forward still returns ..."))
+        if "cannot be multiplied" in cfg["error"]["text"]:
+            raise Fail(tr("forward multiplies x by the weight as it is, but nn.Linear keeps its weight as "
+                          "(x_out, x_in): return self.linear(x) (or x @ self.linear.weight.T + "
+                          "self.linear.bias)"), "module.weight-orientation")
+        raise Fail(explain(cfg["error"], MODULE_SYMPTOMS), "error")
+    out = cfg["y_hat"]
+    if out["kind"] == "placeholder":
+        raise NotDone(tr("forward still returns ..."))
+    if out["kind"] == "none":
+        raise Fail(tr("forward returns None: end it with return self.linear(x)"), "module.no-return")
+    if out["kind"] == "module":
+        raise Fail(tr("forward returns the layer itself, not its output: return self.linear(x)"),
+                   "module.returns-layer")
+    if out["kind"] != "tensor" or out["shape"] != [5, x_out]:
+        shape = tuple(out["shape"]) if out["kind"] == "tensor" else out.get("name", out["kind"])
+        raise Fail(tr("forward on a batch of shape (5, {x_in}) returned {shape}; it should return "
+                      "self.linear(x), of shape (5, {x_out})", x_in=x_in, x_out=x_out, shape=shape),
+                   "module.shape")
+    x, W, b = probe.tensor(cfg["x"]), probe.tensor(layer["weight"]), probe.tensor(layer["bias_value"])
+    want, got = x @ W.T + b, probe.tensor(out)
+    if not torch.allclose(got, want, rtol=1e-4, atol=1e-5):
+        again = probe.tensor(cfg["y_hat_again"])
+        if again is not None and not torch.allclose(got, again):
+            raise Fail(tr("forward gives other outputs each time for the same x: it creates a new layer on "
+                          "every call; create self.linear once in __init__ and use it"), "module.new-layer")
+        if torch.allclose(got, torch.sigmoid(want), rtol=1e-4, atol=1e-5) or \
+                torch.allclose(got, torch.relu(want), rtol=1e-4, atol=1e-5):
+            raise Fail(tr("forward should return self.linear(x) unchanged (no activation in linear regression)"),
+                       "module.activation")
+        raise Fail(tr("forward should return self.linear(x) unchanged (no activation in linear regression)"),
+                   "module.forward-wrong")
+    if cfg.get("trains") is False or not out["requires_grad"]:
+        raise Fail(tr("the output has no graph back to the layer's weights (torch.no_grad() or .detach() in "
+                      "forward), so training could not update them"), "module.no-graph")
 
 
 # Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).

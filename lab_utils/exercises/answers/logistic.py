@@ -270,6 +270,36 @@ def _weights(state: dict) -> torch.Tensor:
     return torch.cat([probe.tensor(state["weight"]).view(-1), probe.tensor(state["bias"]).view(-1)])
 
 
+def _unmoved(backwards: list[dict], steps: list[dict]) -> Fail:
+    """Why the weights never moved: no backward, no step, another model's optimizer, or zero_grad in between."""
+    if not backwards:
+        return Fail(tr("the loop never calls cost.backward(), so no gradient reaches the weights"),
+                    "logits.no-backward")
+    if not steps:
+        return Fail(tr("the loop never updates the model's weights: optimizer.zero_grad(), cost.backward(), "
+                       "optimizer.step() on the model you are given"), "logits.no-step")
+    if any(not all(s["holds"].values()) for s in steps):
+        return Fail(tr("optimizer.step() updates another model's weights: use the optimizer made in the "
+                       "function, over model.parameters()"), "logits.other-model")
+    return Fail(tr("zero_grad() runs between backward() and step(), so step() finds no gradient: call "
+                   "optimizer.zero_grad() before cost.backward()"), "logits.zero-grad-order")
+
+
+def _logits_settings(run: dict, steps: list[dict]) -> None:
+    """Fail where the steps used another optimizer, another lr or another number of epochs than asked."""
+    if steps and steps[0]["kind"] != "SGD":
+        raise Fail(tr("the optimizer is {kind}; train with the optim.SGD the function creates",
+                      kind=steps[0]["kind"]),
+                   "logits.optimizer")
+    used = steps[0]["settings"].get("lr") if steps else None
+    if used is not None and abs(used - run["lr"]) > 1e-12:
+        raise Fail(tr("the optimizer's lr is {got:g}, not the lr = {want:g} passed to train_on_logits: use the "
+                      "argument", got=used, want=run["lr"]), "logits.lr")
+    if len(steps) != run["epochs"]:
+        raise Fail(tr("train_on_logits made {count} updates for epochs = {epochs}: one step per epoch, "
+                      "for epoch in range(epochs)", count=len(steps), epochs=run["epochs"]), "logits.epochs")
+
+
 def verdict_logits(rec: dict) -> str:
     """train_on_logits from its record: the weights it reached against BCEWithLogitsLoss on the logits, on two
     problems; the first departure (loss, call order, optimizer, data) named."""
@@ -302,17 +332,7 @@ def verdict_logits(rec: dict) -> str:
                               "BCELoss needs + 1e-8"), "logits.bce-on-sigmoid")
             continue
         if torch.equal(now, start):
-            if not backwards:
-                raise Fail(tr("the loop never calls cost.backward(), so no gradient reaches the weights"),
-                           "logits.no-backward")
-            if not steps:
-                raise Fail(tr("the loop never updates the model's weights: optimizer.zero_grad(), cost.backward(), "
-                              "optimizer.step() on the model you are given"), "logits.no-step")
-            if any(not all(s["holds"].values()) for s in steps):
-                raise Fail(tr("optimizer.step() updates another model's weights: use the optimizer made in the "
-                              "function, over model.parameters()"), "logits.other-model")
-            raise Fail(tr("zero_grad() runs between backward() and step(), so step() finds no gradient: call "
-                          "optimizer.zero_grad() before cost.backward()"), "logits.zero-grad-order")
+            raise _unmoved(backwards, steps)
         if name != "and" and near("notebook-data"):
             raise Fail(tr("train_on_logits trains on the notebook's y, not on the targets passed to it: use its "
                           "arguments X and y"), "logits.global-data")
@@ -322,17 +342,7 @@ def verdict_logits(rec: dict) -> str:
         if near("no-zero-grad") or (steps and not any(e["call"] == "zero_grad" for e in events)):
             raise Fail(tr("the gradients accumulate: call optimizer.zero_grad() before cost.backward() in every "
                           "epoch"), "logits.no-zero-grad")
-        if steps and steps[0]["kind"] != "SGD":
-            raise Fail(tr("the optimizer is {kind}; train with the optim.SGD the function creates",
-                          kind=steps[0]["kind"]),
-                       "logits.optimizer")
-        used = steps[0]["settings"].get("lr") if steps else None
-        if used is not None and abs(used - run["lr"]) > 1e-12:
-            raise Fail(tr("the optimizer's lr is {got:g}, not the lr = {want:g} passed to train_on_logits: use the "
-                          "argument", got=used, want=run["lr"]), "logits.lr")
-        if len(steps) != run["epochs"]:
-            raise Fail(tr("train_on_logits made {count} updates for epochs = {epochs}: one step per epoch, "
-                          "for epoch in range(epochs)", count=len(steps), epochs=run["epochs"]), "logits.epochs")
+        _logits_settings(run, steps)
         right = _train(run)
         raise Fail(tr("after {epochs} epochs at lr = {lr} the weights are {now}, but forward on the logits -> "
                       "BCEWithLogitsLoss -> zero_grad -> backward -> step gives {right}", epochs=run["epochs"],

@@ -7,6 +7,7 @@ folder: lab_utils.tools.sandbox.hidden_paths), so a submission can only produce 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 
@@ -169,6 +170,33 @@ def _product_hint(code: str) -> str:
     return N_("W1 has shape (H, 2) and w2 (1, H): multiply by their transposes, X @ W1.T and h @ w2.T")
 
 
+def _forward_slips(name: str, run: dict, t1: torch.Tensor, t2: torch.Tensor) -> list[tuple[str, str, Any]]:
+    """(cause, hint, the value that slip gives, or None) for the usual ways z1, h or z2 goes wrong."""
+    m = run["model"]
+    X = probe.tensor(run["X"])
+    W1, b1, w2, b2 = (probe.tensor(m[k]) for k in ("W1", "b1", "w2", "b2"))
+    z1_got = probe.tensor(run["z1"])
+    return {
+        "z1": [("fwd.no-b1", N_("the bias b1 is missing: every hidden unit adds its bias to its weighted sum"),
+                X @ W1.T),
+               ("fwd.no-transpose", N_("W1 has shape (H, 2): multiply the inputs by its transpose"),
+                (X @ W1 + b1) if W1.shape[0] == 2 else None),
+               ("fwd.calls-layers", N_("z1 calls the model's layer; compute it by hand from W1 and b1: "
+                                       "X @ W1.T + b1"), t1 + 0.37 if run.get("offset") else None)],
+        "h": [("fwd.no-activation", N_("h is the hidden code: apply the hidden activation to z1"), z1_got),
+              ("fwd.fixed-activation", N_("h applies the sigmoid whatever the network's activation is (here "
+                                          "{activation}): use model.activation(z1)"),
+               torch.sigmoid(z1_got) if m["activation"] != "Sigmoid" else None)],
+        "z2": [("fwd.sigmoid-on-z2", N_("z2 is the output unit's logit, before the output sigmoid"),
+                torch.sigmoid(t2)),
+               ("fwd.no-b2", N_("the bias b2 is missing: the output unit adds its bias too"), t2 - b2),
+               ("fwd.z2-from-z1", N_("z2 must be computed from the hidden code h, not from z1"),
+                t1 @ w2.T + b2 if t1.shape[1] == w2.shape[1] else None),
+               ("fwd.calls-layers", N_("z2 calls the model's layer; compute it by hand from h, w2 and b2: "
+                                       "h @ w2.T + b2"), t2 + 0.37 if run.get("offset") else None)],
+    }[name]
+
+
 def verdict_forward(rec: dict) -> str:
     """z1, h, z2 from the record against X W1^T + b1, activation, h w2^T + b2, on the notebook's and a fresh
     network; the usual slips and a cell that calls the layers instead named."""
@@ -205,26 +233,7 @@ def verdict_forward(rec: dict) -> str:
                               name=name, got=tuple(got.shape), want=tuple(true.shape)), "fwd.shape")
             if torch.allclose(got, true, rtol=1e-4, atol=1e-5):
                 continue
-            z1_got = probe.tensor(run["z1"])
-            slips = {
-                "z1": [("fwd.no-b1", N_("the bias b1 is missing: every hidden unit adds its bias to its weighted sum"),
-                        X @ W1.T),
-                       ("fwd.no-transpose", N_("W1 has shape (H, 2): multiply the inputs by its transpose"),
-                        (X @ W1 + b1) if W1.shape[0] == 2 else None),
-                       ("fwd.calls-layers", N_("z1 calls the model's layer; compute it by hand from W1 and b1: "
-                                               "X @ W1.T + b1"), t1 + 0.37 if run.get("offset") else None)],
-                "h": [("fwd.no-activation", N_("h is the hidden code: apply the hidden activation to z1"), z1_got),
-                      ("fwd.fixed-activation", N_("h applies the sigmoid whatever the network's activation is (here "
-                                                  "{activation}): use model.activation(z1)"),
-                       torch.sigmoid(z1_got) if m["activation"] != "Sigmoid" else None)],
-                "z2": [("fwd.sigmoid-on-z2", N_("z2 is the output unit's logit, before the output sigmoid"),
-                        torch.sigmoid(t2)),
-                       ("fwd.no-b2", N_("the bias b2 is missing: the output unit adds its bias too"), t2 - b2),
-                       ("fwd.z2-from-z1", N_("z2 must be computed from the hidden code h, not from z1"),
-                        t1 @ w2.T + b2 if t1.shape[1] == w2.shape[1] else None),
-                       ("fwd.calls-layers", N_("z2 calls the model's layer; compute it by hand from h, w2 and b2: "
-                                               "h @ w2.T + b2"), t2 + 0.37 if run.get("offset") else None)],
-            }[name]
+            slips = _forward_slips(name, run, t1, t2)
             for cause, hint, wrong in slips:
                 if wrong is not None and wrong.shape == got.shape and torch.allclose(got, wrong, rtol=1e-4, atol=1e-5):
                     raise Fail(tr(hint, activation=m["activation"]), cause)
