@@ -1,4 +1,8 @@
-"""Figures for the labs. Each function returns a matplotlib Figure; none shows or saves it."""
+"""Figures for the labs. Each function returns a matplotlib Figure; none shows or saves it.
+
+Over 300 lines because it holds every figure of the three notebooks; they share the drawing helpers and the Korean
+font setup.
+"""
 
 from __future__ import annotations
 

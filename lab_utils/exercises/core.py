@@ -5,6 +5,10 @@ and a verdict, which turns that record alone into an outcome: passed, failed wit
 A check never raises and never hangs: whatever the student's code does (raises, loops, returns nonsense), the
 check prints one line and records the outcome for the notebook's score table. The `...` left in an exercise cell
 is what "not done yet" means.
+
+One module over 300 lines on purpose: it is the checks' runtime that every exercise cell and the sandboxed kernel
+import (outcomes, the printed line, time limits, stand-ins, the score table); split, each check cell would import
+more modules for the same job.
 """
 
 from __future__ import annotations

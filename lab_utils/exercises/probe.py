@@ -6,6 +6,9 @@ exercise modules) reads nothing else, so it can run in a process that never load
 
 Student code runs here with its output, warnings and random numbers kept away from the notebook: stdout and stderr
 are captured, figures it opens are closed, and the random generators of torch, numpy and Python are restored.
+
+One module over 300 lines on purpose: everything that runs student code and turns what it did into plain data is
+here, so that it is reviewed in one place.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ update() follows msgmerge's rules: an entry whose English changed keeps its tran
 previous English beside it (`#| msgid`); a new text gets an empty entry; a text that is gone becomes obsolete
 (`#~`). A translator edits the msgstr and removes the fuzzy flag (Poedit, Weblate or any editor do both);
 problems() lists what still needs that, one line each, and the editions stop until the list is empty.
+
+Over 300 lines because the extraction and merge rules (msgmerge's, applied to notebook cells, code strings and
+comments) are one piece: a change to one side needs the other.
 """
 
 from __future__ import annotations

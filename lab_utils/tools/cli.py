@@ -1,5 +1,9 @@
 """`lab` command line (`python -m lab_utils`): one handler per command, registered with @command and the options
-it takes; build_parser() assembles them."""
+it takes; build_parser() assembles them.
+
+Over 300 lines because every `lab` command's arguments are declared here; the work of each lives in the tools module
+of its job.
+"""
 
 from __future__ import annotations
 

@@ -10,6 +10,9 @@ Solution regions sit in code cells between `### BEGIN SOLUTION` and `### END SOL
 exercise edition replaces each region with `# YOUR CODE HERE` and a stub that keeps the cell runnable: every
 name the region assigns becomes `name = ...`, a `return` becomes `return ...`. The checks read a remaining `...`
 as "not done yet". Cells tagged `solution-only` are left out of the exercise edition; their outputs too.
+
+Over 300 lines because generating an edition (blanking, translating, adding the language line, executing) is one
+pipeline with one set of invariants.
 """
 
 from __future__ import annotations

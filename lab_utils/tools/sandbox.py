@@ -13,6 +13,9 @@ needs only lab_utils there.
 What the grader takes back from a run (the executed copy, the records) is opened relative to the scratch folder
 it made, one path component at a time, never following a link (`read_inside`): the run owns its scratch and can put
 anything there, links to host files included.
+
+One module over 300 lines on purpose: the isolation of a submission (bubblewrap's arguments, the limits, the uid,
+the cleanup) is kept together so that it is reviewed as one.
 """
 
 from __future__ import annotations
