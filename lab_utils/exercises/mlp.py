@@ -11,6 +11,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..batched import ACTIVATIONS
 from . import probe
 from .adapter import wrapped
 from .core import (
@@ -135,7 +136,6 @@ def _layers(cfg: dict) -> tuple[dict | None, dict | None]:
 
 
 SLIDE_NAMES = ("linear1", "linear2")  # what the cells below read: model.linear1, model.linear2, their weights
-ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 
 
 def _adapted(cls: type, rec: dict) -> type:

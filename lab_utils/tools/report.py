@@ -147,7 +147,7 @@ def _similar(sim: Similarity | None) -> list[str]:
     if sim.scores:
         fig = _histogram(sim.scores, tr("score"), tr("pairs"), [p.score for p in flagged])
         alt = tr("Scores of {n} pairs: median {median:.2f}, highest {high:.2f}; flagged pairs marked: {flagged}",
-                 n=len(sim.scores), median=sorted(sim.scores)[len(sim.scores) // 2], high=max(sim.scores),
+                 n=len(sim.scores), median=sim.scores[len(sim.scores) // 2], high=sim.scores[-1],
                  flagged=", ".join(f"{p.a} / {p.b} ({p.score:.2f})" for p in flagged) or "-")
         parts.append(f"<img src='data:image/png;base64,{_png(fig)}' alt='{e(alt, quote=True)}'>")
     shown = [*flagged, *[p for p in sim.pairs[:SHOWN] if not p.flagged]]

@@ -72,7 +72,7 @@ class Similarity:
     """A class's pairs, highest first, with the distribution they are judged against."""
 
     pairs: list[Pair]  # every pair that shares distinct code, and the highest scores; ranked
-    scores: list[float]  # the score of every compared pair (the class's distribution)
+    scores: list[float]  # the score of every compared pair, ascending (the class's distribution)
     bound: float  # distinct shared code above which a pair is flagged
     code: dict[str, str]  # each submission's exercise code, as compared
     notes: list[Note]  # what could not be computed, and why: (template for tr, its fields)
@@ -166,10 +166,9 @@ def similarity(code: Mapping[str, str], starter: str, canonical: str | None) -> 
     limit = max(COMMON_MIN, math.floor(COMMON_SHARE * len(names)))
     common = {h for h, c in counts.items() if c > limit}
     if common:
-        notes.append((COMMON, {"n": len(common), "limit": limit}))
-    if common:
         import numpy as np
 
+        notes.append((COMMON, {"n": len(common), "limit": limit}))
         plain = {n: _fingerprint(code[n], np.union1d(shared_fp, np.array(sorted(common), dtype=np.int64)))
                  for n in names}
     # pairs that share distinct code: found through an index of fingerprints, not by comparing every pair
@@ -192,7 +191,7 @@ def similarity(code: Mapping[str, str], starter: str, canonical: str | None) -> 
     bound = max(float(MIN_DISTINCT), _fence(values))
     ranked = sorted(score, key=lambda p: (-distinct.get(p, (0,))[0], -score[p], p))
     pairs = [Pair(a, b, score[a, b], *_shared(distinct.get((a, b)), bound)) for a, b in ranked]
-    return Similarity(pairs, [score[p] for p in compared], bound, dict(code), notes, identical)
+    return Similarity(pairs, sorted(score[p] for p in compared), bound, dict(code), notes, identical)
 
 
 def _identical(plain: Mapping[str, Any]) -> list[tuple[str, ...]]:
@@ -219,7 +218,7 @@ def _score(compared: tuple[Any, Any, Any]) -> float:
 
 def percentile(sim: Similarity, score: float) -> float:
     """The share of the class's compared pairs that score lower than `score`, in %."""
-    return 100 * sum(s < score for s in sim.scores) / max(1, len(sim.scores))
+    return 100 * bisect.bisect_left(sim.scores, score) / max(1, len(sim.scores))
 
 
 def write_csv(path: Path, sim: Similarity) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 from .. import layout
 from ..errors import LabError
 from ..i18n import LANGUAGES
-from ..layout import SOURCE
 from ..nbfile import EXERCISE_TAG, load_notebook, tags
 from . import sandbox
 from .submissions import assemble, check_template, exercises_of, read_submission, scores
@@ -40,7 +39,7 @@ def template_for(notebook: Path, submission: Mapping[str, Any]) -> Path:
     meta = submission.get("metadata", {}).get("lab_utils", {}) if isinstance(submission.get("metadata"), dict) else {}
     source = meta.get("source") if isinstance(meta, dict) else None
     name = Path(source).name if isinstance(source, str) and source.endswith(".ipynb") else notebook.name
-    language = meta.get("language") if isinstance(meta, dict) and meta.get("language") in LANGUAGES else SOURCE
+    language = meta.get("language") if isinstance(meta, dict) and meta.get("language") in LANGUAGES else layout.SOURCE
     folder = Path(layout.folder(language, "exercise"))
     starts = [notebook.resolve().parent, Path.cwd(), Path(lab_utils.__file__).resolve().parent]
     for start in starts:
