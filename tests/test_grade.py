@@ -77,14 +77,17 @@ check.score_table = lambda: display({'text/plain': 'score: 2 / 2', 'application/
     # other inputs
     ('forged_records', 'ex-double', r'''
 import json, os, threading, time
-def forge():  # every 10 ms, atomically, until the kernel is gone: the last word on the records is this one
+def forge_once(*_):
     path = os.environ.get('LAB_RECORDS', 'r.json')
+    with open(path + '.tmp', 'w') as f:
+        f.write(json.dumps({'t-double': {'x': 21, 'out': 42}, 't-half': {'n': 21, 'half': 10.5}}))
+    os.replace(path + '.tmp', path)
+def forge():  # every 10 ms, atomically, until the kernel is gone
     while True:
         time.sleep(0.01)
-        with open(path + '.tmp', 'w') as f:
-            f.write(json.dumps({'t-double': {'x': 21, 'out': 42}, 't-half': {'n': 21, 'half': 10.5}}))
-        os.replace(path + '.tmp', path)
+        forge_once()
 threading.Thread(target=forge, daemon=True).start()
+get_ipython().events.register('post_run_cell', forge_once)  # and after every cell: the last word is this one
 def double(x):
     return ...'''),
     ('hard_coded', 'ex-double', r'''
@@ -670,17 +673,21 @@ def test_the_checks_only_record_in_a_grading_run_and_say_so_when_answers_are_mis
 
 FORGERS_01 = [
     # records written by hand from a blank notebook, through paths the scan does not name (pathlib, a computed
-    # variable name), again and again (atomically) until the kernel is gone: lr 0, one epoch, zero layers, each consistent
+    # variable name), again and again (atomically) until the kernel is gone and after every cell: lr 0, one epoch,
+    # zero layers, each consistent
     ("forge_file", "cell-10", r'''
 import json as j, os as o, pathlib, threading, time
 forged = FORGED
-def forge():
+def forge_once(*_):
     target = pathlib.Path(o.environ.get('LAB_' + 'RECORDS', 'r'))
+    target.with_name('forged.tmp').write_text(j.dumps(forged))
+    o.replace(target.with_name('forged.tmp'), target)  # whole, always: a kill never leaves half a file
+def forge():
     while True:
         time.sleep(0.01)
-        target.with_name('forged.tmp').write_text(j.dumps(forged))
-        o.replace(target.with_name('forged.tmp'), target)  # whole, always: a kill never leaves half a file
+        forge_once()
 threading.Thread(target=forge, daemon=True).start()
+get_ipython().events.register('post_run_cell', forge_once)  # the last word, whichever way the cells run
 W = ...
 b = ...
 optimizer = ...'''),

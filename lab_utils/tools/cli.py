@@ -278,10 +278,14 @@ def _grade_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--all-cells", action="store_true", help="run every cell of each submission (default: only the "
                                                             "cells the checks depend on; the others are tagged "
                                                             "skip-execution in the executed copy)")
+    p.add_argument("--fresh-kernel", action="store_true", help="a fresh sandbox and Jupyter kernel per submission "
+                                                               "(slower; default: one warm sandbox per worker that "
+                                                               "has imported torch runs submission after submission "
+                                                               "in a forked process, the same isolation)")
     kernel(p)
 
 
-@command("grade", "grade submitted exercise notebooks, one fresh kernel each, into a CSV", _grade_options)
+@command("grade", "grade submitted exercise notebooks, each sandboxed, into a CSV", _grade_options)
 def cmd_grade(args: argparse.Namespace) -> int:
     from .grade import grade, preflight
     from .grid import resolve_params
@@ -299,7 +303,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     with _progress(len(args.submissions), "grade", "notebook", args.quiet) as tick:
         rows = grade(args.notebook, args.submissions, args.out, args.workers, args.timeout, args.resume, params,
                      args.kernel, on_done=tick, scheduler=args.scheduler, limits=limits,
-                     use_sandbox=not args.no_sandbox, all_cells=args.all_cells, roster=args.roster)
+                     use_sandbox=not args.no_sandbox, all_cells=args.all_cells, roster=args.roster,
+                     fresh_kernel=args.fresh_kernel)
     columns = [c for c in (rows[0] if rows else {})
                if not c.endswith(" cause") and c not in ("digest", "flags", "files", "sandbox", "peak MiB", "lms id")]
     print(table_text(rows, columns))

@@ -31,15 +31,8 @@ from typing import Any
 from ..errors import LabError
 from ..exercises.core import NOT_RUN, NOTE, Exercise, Outcome, exercise_line
 from ..i18n import tr
-from ..nbfile import (
-    EXERCISE_TAG,
-    atomic_write,
-    dump_notebook,
-    load_notebook,
-    source_text,
-    tags,
-)
-from . import regrade, sandbox
+from ..nbfile import EXERCISE_TAG, atomic_write, dump_notebook, load_notebook, source_text, tags
+from . import regrade, sandbox, warm
 from .dispatch import run_many
 from .execution import KERNEL
 from .jobs import Job, make_jobs
@@ -168,12 +161,13 @@ def grade(
     timeout: float | None = 300, resume: bool = False, params: Mapping[str, Any] | None = None,
     kernel: str = KERNEL, on_done: Callable[[dict[str, Any]], None] | None = None, scheduler: str | None = None,
     limits: sandbox.Limits | None = None, use_sandbox: bool = True, all_cells: bool = False,
-    roster: str | Path | None = None,
+    roster: str | Path | None = None, fresh_kernel: bool = False,
 ) -> list[dict[str, Any]]:
     """Grade every submission in `submissions` (notebooks, folders, the LMS's archive) against an exercise notebook,
     each in its own sandbox (here, or on the Dask cluster at `scheduler`), running only the cells its checks depend
-    on (every cell with `all_cells`); with `roster`, one row per enrolled student. Write out_csv after each, then
-    the report; return the rows in order."""
+    on (every cell with `all_cells`); with `roster`, one row per enrolled student. Here and sandboxed, one warm
+    sandbox per worker runs submission after submission (warm.py), or with `fresh_kernel` a fresh sandbox and
+    kernel each. Write out_csv after each, then the report; return the rows in order."""
     template_path = Path(template_path).resolve()
     template_bytes = template_path.read_bytes()
     limits = limits or sandbox.Limits()
@@ -201,8 +195,9 @@ def grade(
     batch = os.environ.get("LAB_BATCH") or secrets.token_hex(6)  # tags every process of this batch's runs
     runs = _admit([j for j in jobs if j.name not in book.rows], template, (module, exercises, allowed),
                   use_sandbox, all_cells, out_dir, done)
+    warm_runs = use_sandbox and scheduler is None and kernel == KERNEL and not fresh_kernel
     _run(runs, template_path, module, exercises, language_of(template), out_dir, params, kernel, limits,
-         use_sandbox, batch, workers, scheduler, done)
+         use_sandbox, batch, workers, scheduler, done, warm_runs)
     _conclude(template_path, template, exercises, jobs, book, before, out_dir)
     return book.ordered()
 
@@ -260,11 +255,14 @@ def _similarity(template_path: Path, template: Mapping[str, Any], jobs: Sequence
 
 def _run(jobs: Sequence[Job], template_path: Path, module: str, exercises: Sequence[Exercise], spoken: str,
          out_dir: Path, params: Mapping[str, Any] | None, kernel: str, limits: sandbox.Limits, use_sandbox: bool,
-         batch: str, workers: int, scheduler: str | None, done: Callable[[Job, dict[str, Any]], None]) -> None:
-    """Run the jobs (sandboxed, in parallel), judge each as it finishes, write its executed copy and feedback."""
+         batch: str, workers: int, scheduler: str | None, done: Callable[[Job, dict[str, Any]], None],
+         warm_runs: bool) -> None:
+    """Run the jobs (sandboxed, in parallel; on warm runners where `warm_runs`), judge each as it finishes, write
+    its executed copy and feedback."""
     args = [(dump_notebook(j.notebook), dict(params or {}), kernel, limits, j.seed, use_sandbox, batch) for j in jobs]
-    with Judge(module, spoken) as judge_process:
-        for index, result in run_many(args, kernel, None, workers, scheduler, fn=sandbox.run, failed=sandbox.failure):
+    with Judge(module, spoken) as judge_process, warm.pool(limits, batch) as runners:
+        fn = runners.run_as_sandbox if warm_runs else sandbox.run
+        for index, result in run_many(args, kernel, None, workers, scheduler, fn=fn, failed=sandbox.failure):
             job = jobs[index]
             # nothing came back, or a copy over the output limit: the notebook as it was run, without outputs
             atomic_write(out_dir / f"{job.name}.ipynb", result.executed or dump_notebook(job.notebook))

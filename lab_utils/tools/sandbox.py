@@ -322,13 +322,16 @@ class Cgroup:
 
     def out_of_memory(self) -> bool:
         """Whether the kernel stopped a process of the run at the memory limit."""
+        return self.oom_kills() > 0
+
+    def oom_kills(self) -> int:
+        """How many processes the kernel has stopped at the memory limit so far."""
         for path in self.dirs:
             for file in ("memory.events", "memory.oom_control"):
                 with contextlib.suppress(OSError, ValueError):
                     counts = dict(line.split() for line in (path / file).read_text().splitlines() if " " in line)
-                    if int(counts.get("oom_kill", 0)) > 0:
-                        return True
-        return False
+                    return int(counts.get("oom_kill", 0))
+        return 0
 
     def kill(self) -> None:
         """Kill every process left in the cgroup."""
@@ -401,24 +404,12 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
     uid = _UIDS.get() if (sandbox and root) else None
     group = Cgroup(f"lab-{batch or 'run'}-{seed}-{secrets.token_hex(3)}", limits.memory, limits.processes) \
         if sandbox else None
-    isolation = "a uid of its own (no namespaces: the container is the sandbox)" if not limits.namespaces else ""
     try:
         with _scratch(private, limits, sandbox) as (scratch, mounted):
-            for sub in ("tmp", "shm", "run"):
-                (scratch / sub).mkdir()
-            (scratch / "source.ipynb").write_text(source, encoding="utf-8")
-            _font_cache(scratch)
-            if uid is not None:
-                for path in [scratch, *scratch.rglob("*")]:
-                    os.chown(path, uid, uid, follow_symlinks=False)
-                os.chmod(scratch, 0o700)  # no other run's uid reads this one's files
+            fill(scratch, source, uid)
             cmd, env, processes = _command(scratch, params, kernel, limits, seed, sandbox, batch, uid)
-            enforced = ", ".join(filter(None, [
-                isolation,
-                "cgroup memory+pids" if group and group.ok else "",
-                "tmpfs scratch" if mounted else ""])) or "per-process limits only"
             result = _supervise(cmd, env, private, scratch, limits, wall, processes, sandbox, group, mounted)
-            return RunResult(**{**result, "enforced": enforced if sandbox else "no sandbox"})
+            return RunResult(**{**result, "enforced": enforced(limits, group, mounted) if sandbox else "no sandbox"})
     finally:
         if group is not None:
             group.kill()
@@ -431,15 +422,40 @@ def _run_once(private: Path, source: str, params: dict[str, Any], kernel: str, l
             _UIDS.put(uid)
 
 
+def home_of(scratch: Path, limits: Limits, sandbox: bool = True) -> str:
+    """The run's HOME (and cwd) as the run sees its scratch folder."""
+    return "/scratch" if sandbox and limits.namespaces else str(scratch)
+
+
+def fill(scratch: Path, source: str, uid: int | None) -> None:
+    """What a run finds in its scratch folder: the notebook, its folders, matplotlib's font list (all the run's)."""
+    for sub in ("tmp", "shm", "run"):
+        (scratch / sub).mkdir(exist_ok=True)
+    (scratch / "source.ipynb").write_text(source, encoding="utf-8")
+    _font_cache(scratch)
+    if uid is not None:
+        for path in [scratch, *scratch.rglob("*")]:
+            os.chown(path, uid, uid, follow_symlinks=False)
+        os.chmod(scratch, 0o700)  # no other run's uid reads this one's files
+
+
+def enforced(limits: Limits, group: Cgroup | None, mounted: bool) -> str:
+    """Which limits hold for a sandboxed run as a whole (RunResult.enforced)."""
+    isolation = "a uid of its own (no namespaces: the container is the sandbox)" if not limits.namespaces else ""
+    return ", ".join(filter(None, [isolation, "cgroup memory+pids" if group and group.ok else "",
+                                   "tmpfs scratch" if mounted else ""])) or "per-process limits only"
+
+
 def _command(scratch: Path, params: dict[str, Any], kernel: str, limits: Limits, seed: int, sandbox: bool,
-             batch: str, uid: int | None) -> tuple[list[str], dict[str, str], int]:
-    """The command line of a run, the environment it starts with, and its process limit."""
-    home = "/scratch" if sandbox and limits.namespaces else str(scratch)
+             batch: str, uid: int | None, runner: list[str] | None = None) -> tuple[list[str], dict[str, str], int]:
+    """The command line of a run (papermill's runner, unless `runner` is given), the environment it starts with,
+    and its process limit."""
+    home = home_of(scratch, limits, sandbox)
     env = {"HOME": home, "TMPDIR": f"{home}/tmp", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
            "LANG": "C.UTF-8", "MPLCONFIGDIR": f"{home}/.config/matplotlib", "IPYTHONDIR": f"{home}/.ipython",
            "JUPYTER_RUNTIME_DIR": f"{home}/run", "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1",
            "LAB_PROBE_SEED": str(seed), "LAB_RECORDS": f"{home}/{RECORDS}", "LAB_BATCH": batch}
-    runner = command(f"{home}/source.ipynb", f"{home}/run/executed.ipynb", params, kernel, home)
+    runner = runner or command(f"{home}/source.ipynb", f"{home}/run/executed.ipynb", params, kernel, home)
     if not sandbox:
         return runner, {**os.environ, **env}, resource.RLIM_INFINITY
     env["PYTHONPATH"] = str(_package_root())  # lab_utils where the grader has it, whatever installed it
@@ -520,7 +536,19 @@ def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path
             os.close(started_write)
     seconds = round(time.perf_counter() - start, 2)
     if group is not None and group.ok and group.out_of_memory():
-        notes.append(f"stopped: the run as a whole passed its memory limit of {limits.memory // MiB} MiB")
+        notes.append(out_of_memory(limits))
+    return {"code": proc.returncode if not notes else 1, "seconds": seconds, "started": started,
+            "peak_memory": group.peak() if group is not None and group.ok else None,
+            **read_back(log_path, scratch, limits, notes)}
+
+
+def out_of_memory(limits: Limits) -> str:
+    return f"stopped: the run as a whole passed its memory limit of {limits.memory // MiB} MiB"
+
+
+def read_back(log_path: Path, scratch: Path, limits: Limits, notes: list[str]) -> dict[str, Any]:
+    """What the grader takes back from a run: the log's tail (after the first note), the executed copy, the
+    records, why the copy was not kept."""
     with log_path.open("rb") as f:
         f.seek(max(0, log_path.stat().st_size - LOG_LIMIT))
         text = f.read().decode("utf-8", errors="replace")
@@ -530,9 +558,7 @@ def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path
     cut = (f"the executed copy was over the {limits.output // MiB} MiB limit: kept without its outputs"
            if too_big else "")
     records, _ = read_inside(scratch, RECORDS, RECORDS_LIMIT)
-    return {"code": proc.returncode if not notes else 1, "log": text, "seconds": seconds, "executed": executed or "",
-            "records": records or "", "notes": tuple(notes), "cut": cut, "started": started,
-            "peak_memory": group.peak() if group is not None and group.ok else None}
+    return {"log": text, "executed": executed or "", "records": records or "", "notes": tuple(notes), "cut": cut}
 
 
 def _package_root() -> Path:
