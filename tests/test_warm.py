@@ -27,7 +27,8 @@ def notebook(*cells: str, tags: dict[int, list[str]] | None = None) -> str:
 
 def printed(result: sandbox.RunResult) -> str:
     nb = json.loads(result.executed)
-    return "".join("".join(o["text"]) for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "stream")
+    return "".join("".join(o["text"]) for c in nb["cells"] for o in c.get("outputs", [])
+                   if o["output_type"] == "stream")
 
 
 LEAVE = '''
@@ -183,3 +184,30 @@ def test_a_runner_gone_between_runs_is_replaced_and_one_that_cannot_start_falls_
         cold = runners.run(ok, {}, 3)
     assert cold.code == 0 and "fine 42" in printed(cold), cold.log
     assert "the warm runner did not start" in capfd.readouterr().err
+
+
+@pytest.mark.ci  # a class graded twice, once with a fresh kernel per submission: with the sandboxed batches
+@needs_sandbox
+def test_warm_runners_grade_a_class_exactly_as_fresh_kernels_do(tmp_path):
+    """Notebook 01's fixture class (canonical answers and the catalogue's correct and mistaken variants): every
+    row's outcomes, causes, flags and notes are the same either way."""
+    import csv
+
+    from . import cells, similar
+    from .conftest import ROOT
+
+    subs = []
+    for name, nb in similar.fixture_class(14).items():
+        subs.append(tmp_path / "subs" / f"{name}.ipynb")
+        subs[-1].parent.mkdir(exist_ok=True)
+        subs[-1].write_text(json.dumps(nb))
+    template = ROOT / "exercises" / "01_linear_regression.ipynb"
+    rows = {}
+    for how, flags in (("warm", []), ("fresh", ["--fresh-kernel"])):
+        out = cells.lab("grade", template, *subs, "--out", tmp_path / f"{how}.csv", "--quiet", *flags, cwd=tmp_path)
+        assert out.returncode in (0, 1) and "Traceback" not in out.stderr, out.stderr
+        with (tmp_path / f"{how}.csv").open() as f:
+            rows[how] = {r["submission"]: {k: v for k, v in r.items() if k not in ("seconds", "peak MiB", "digest")}
+                         for r in csv.DictReader(f)}
+    assert rows["warm"] == rows["fresh"]
+    assert len({r["total"] for r in rows["warm"].values()}) > 1  # the class has mistakes, not only right answers

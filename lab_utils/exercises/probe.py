@@ -28,6 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from .patches import patched
 from .stubs import is_stub
 
 CELL_FILE = "<exercise cell>"  # the file name of a re-run cell, so that errors point at the student's lines
@@ -273,15 +274,13 @@ class Recorder:
         def after_step(opt, args, kwargs):
             recorder.events.append({"call": "step", **recorder._optimizer(opt), "state": recorder.state()})
 
-        torch.Tensor.backward = recorded_backward
-        torch.optim.Optimizer.zero_grad = recorded_opt_zero
-        nn.Module.zero_grad = recorded_module_zero
         handle = optimizer_module.register_optimizer_step_post_hook(after_step)
         try:
-            yield self
+            with patched((torch.Tensor, "backward", recorded_backward),
+                         (torch.optim.Optimizer, "zero_grad", recorded_opt_zero),
+                         (nn.Module, "zero_grad", recorded_module_zero)):
+                yield self
         finally:
-            torch.Tensor.backward, torch.optim.Optimizer.zero_grad = backward, opt_zero
-            nn.Module.zero_grad = module_zero
             handle.remove()
 
 
