@@ -3,21 +3,21 @@
 Editors and type checkers read this stub; lab_utils/__init__.py hands it to lazy_loader.attach_stub, which loads
 each module on first use (the lazy loading of scientific Python's SPEC 1), so this is the one list of public names."""
 
+from .arguments import (
+    check_choice as check_choice,
+)
+from .arguments import (
+    check_history as check_history,
+)
+from .arguments import (
+    check_positive as check_positive,
+)
+from .arguments import (
+    check_tensor as check_tensor,
+)
 from .batched import BatchResult as BatchResult
 from .batched import init_params as init_params
 from .batched import train_batched as train_batched
-from .checks import (
-    check_choice as check_choice,
-)
-from .checks import (
-    check_history as check_history,
-)
-from .checks import (
-    check_positive as check_positive,
-)
-from .checks import (
-    check_tensor as check_tensor,
-)
 from .data import GATES as GATES
 from .data import gate_data as gate_data
 from .data import linear_data as linear_data

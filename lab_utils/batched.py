@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .checks import check_choice, check_positive, check_tensor
+from .arguments import check_choice, check_positive, check_tensor
 from .errors import LabError
 from .i18n import tr
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from .checks import check_choice
+from .arguments import check_choice
 
 # Truth tables in the order (0,0), (0,1), (1,0), (1,1), as on the slides.
 GATES: dict[str, tuple[int, int, int, int]] = {

@@ -18,7 +18,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure as MplFigure
 from torch import nn
 
-from .checks import check_history, check_tensor
+from .arguments import check_history, check_tensor
 from .errors import LabError
 from .i18n import N_, language, tr
 

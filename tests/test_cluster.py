@@ -58,7 +58,7 @@ def test_equal_parameters_are_not_merged_into_one_run(cluster, tiny):
     address, _ = cluster
     source = tiny.read_text()
     results = dict(run_many([(source, {"n": 2}), (source, {"n": 2})], scheduler=address))
-    assert sorted(results) == [0, 1] and all(code == 0 for code, *_ in results.values())
+    assert sorted(results) == [0, 1] and all(r.code == 0 for r in results.values())
 
 
 def test_grading_on_the_cluster_is_sandboxed_and_judged_by_the_client(cluster, practice, tmp_path):

@@ -119,4 +119,4 @@ def test_each_exercise_is_declared_once_and_has_its_verdict():
         answers = importlib.import_module(f"lab_utils.exercises.answers.{name}")
         assert [ex.number for ex in exercises] == list(range(1, len(exercises) + 1)), name
         assert {ex.module for ex in exercises} == {name}
-        assert sorted(ex.id for ex in exercises) == sorted(answers.CHECKS), name
+        assert sorted(ex.id for ex in exercises) == sorted(answers.ANSWERS), name

@@ -507,7 +507,7 @@ def test_the_grader_survives_what_a_run_leaves_behind():
     result = RunResult(code=0, log="", seconds=1.0, records="[" * 100_000,
                        executed='{"cells": [5, {"outputs": 7, "metadata": []}]}')
     with v.Judge("linear", "en") as judge_process:
-        row, outcomes, flags = v.judge("deep", result, linear.EXERCISES, 7, [], judge_process)
+        row, outcomes, flags = v.grade_of("deep", result, linear.EXERCISES, 7, [], judge_process)
     assert row["status"] == "failed" and {o.status for o in outcomes.values()} == {"not checked"} and flags == []
     assert spreadsheet_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" and spreadsheet_cell("cell ex: x") == "cell ex: x"
     assert spreadsheet_cell("\x1b[2J\x1b]0;pwned\x07all 3 / 3 passed") == "\\x1b[2J\\x1b]0;pwned\\x07all 3 / 3 passed"

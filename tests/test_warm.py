@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -69,7 +70,11 @@ def test_what_one_submission_leaves_never_reaches_the_next():
     assert first.code == 0 and "A left" in printed(first) and "segment -1" not in printed(first), first.log
     assert second.code == 0, second.log
     seen = printed(second)
-    for folder in ("/tmp", "/dev/shm", "/scratch"):
+    # what /tmp may hold: the way to an environment that lives under /tmp (a checkout there) and is mounted in it
+    mounted = sorted({p.relative_to("/tmp").parts[0] for p in sandbox.mount_points(sandbox.Limits())
+                      if p.is_relative_to("/tmp") and p != Path("/tmp")})
+    assert f"/tmp {mounted}" in seen, seen
+    for folder in ("/dev/shm", "/scratch"):
         assert f"{folder} []" in seen, seen
     assert "segments 0" in seen and "others []" in seen, seen
 
@@ -154,11 +159,11 @@ def in_process(source: str, tmp_path) -> tuple[int, dict, str]:
 
 def test_cells_run_in_process_give_a_kernels_outputs(tmp_path):
     source = notebook(*KERNEL_LIKE, tags={5: ["raises-exception"]})
-    code, log, _, executed = run_source(source, {})
-    assert code == 1 and reason(log) == "ZeroDivisionError: division by zero", log  # at the end, as papermill
+    kernel = run_source(source, {})
+    assert kernel.code == 1 and reason(kernel.log) == "ZeroDivisionError: division by zero", kernel.log  # as papermill
     code, mine, stderr = in_process(source, tmp_path)
     assert code == 1 and reason(stderr) == "ZeroDivisionError: division by zero"
-    assert _shape(mine) == _shape(json.loads(executed))
+    assert _shape(mine) == _shape(json.loads(kernel.executed))
     assert ("error", "ZeroDivisionError", "division by zero") in _shape(mine)[5]
     # untagged, the failing cell ends the run: the next one is not run, and the log says why (as papermill's)
     code, stopped, stderr = in_process(notebook(*KERNEL_LIKE), tmp_path)
@@ -211,3 +216,19 @@ def test_warm_runners_grade_a_class_exactly_as_fresh_kernels_do(tmp_path):
                          for r in csv.DictReader(f)}
     assert rows["warm"] == rows["fresh"]
     assert len({r["total"] for r in rows["warm"].values()}) > 1  # the class has mistakes, not only right answers
+
+
+def test_emptying_the_scratch_keeps_the_way_to_what_is_mounted_in_tmp(tmp_path):
+    """A checkout under /tmp (CI's clone) is bound into the sandbox's /tmp: emptying /tmp between two submissions
+    removes everything the run wrote, but not the folders the environment is mounted on (removed from outside,
+    Linux would detach the mount from the sandbox)."""
+    tmp = tmp_path / "tmp"
+    for folder in ("clone/.venv/lib", "clone/lab_utils/exercises/answers", "clone/junk-dir", "run-dir"):
+        (tmp / folder).mkdir(parents=True)
+    for file in ("clone/left.txt", "left.txt", "run-dir/x", "clone/.venv/lib/site.py"):
+        (tmp / file).write_text("x")
+    (tmp / "link").symlink_to(tmp / "clone")
+    warm.empty(tmp, [Path("clone/.venv"), Path("clone/lab_utils"), Path("clone/lab_utils/exercises/answers")])
+    left = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*"))
+    assert left == ["clone", "clone/.venv", "clone/.venv/lib", "clone/.venv/lib/site.py", "clone/lab_utils",
+                    "clone/lab_utils/exercises", "clone/lab_utils/exercises/answers"]

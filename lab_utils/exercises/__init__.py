@@ -30,7 +30,8 @@ def checks(module: str | None = None) -> dict[str, tuple[Callable[[dict], str], 
     checks module (e.g. 'practice': nothing else, torch included, is imported) or all."""
     table: dict = {}
     for name in modules() if module is None else (module,):
-        table.update(importlib.import_module(f"{__name__}.answers.{name}").CHECKS)
+        answers = importlib.import_module(f"{__name__}.answers.{name}").ANSWERS
+        table.update({ex_id: (answer.verdict, answer.given) for ex_id, answer in answers.items()})
     return table
 
 

@@ -80,6 +80,23 @@ class Exercise:
     rule: str = ""  # what the check accepts, word for word as the notebook's instructions and the README say it
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a grading run must not see of one exercise (lab_utils.exercises.answers): its verdict (a function of a
+    probe's record alone), the inputs a probe seed gives (from the checks module, which the sandbox sees), and the
+    working class or function the notebook is lent until the student's passes, where there is one."""
+
+    exercise: Exercise
+    verdict: Callable[[dict], str]
+    given: Callable[[int], dict]
+    stand_in: object = None
+
+
+def answered(*answers: Answer) -> dict[str, Answer]:
+    """An answers module's ANSWERS: exercise id -> its Answer."""
+    return {answer.exercise.id: answer for answer in answers}
+
+
 def declared(namespace: Mapping[str, object]) -> list[Exercise]:
     """The exercises a checks module declares (its `Exercise` constants), in their notebook's order: the module's
     EXERCISES, so that an exercise is declared once."""
@@ -99,7 +116,7 @@ def answers_for(module: str) -> ModuleType | None:
 def verdict_of(exercise: Exercise) -> Callable[[dict], str] | None:
     """An exercise's verdict, or None in a grading run (see answers_for)."""
     found = answers_for(exercise.module)
-    return found.CHECKS[exercise.id][0] if found is not None else None
+    return found.ANSWERS[exercise.id].verdict if found is not None else None
 
 
 # The checks run in this kernel: exercise id -> outcome, and -> the probe's record. A re-run replaces its entry.
@@ -190,7 +207,8 @@ def exercise_line(exercise: Exercise, status: str, message: str) -> str:
     return "\n".join(lines)
 
 
-def _record(exercise: Exercise, result: Outcome) -> None:
+def _announce(exercise: Exercise, result: Outcome) -> None:
+    """Keep an exercise's outcome (as one line) and print its line."""
     message = " ".join(result.message.split())  # one line, whatever a repr of the student's object held
     message = message if len(message) <= 400 else message[:399] + "…"
     _outcomes[exercise.id] = Outcome(result.status, result.cause, message)
@@ -297,7 +315,7 @@ def run_check(exercise: Exercise, probe: Callable[[], dict]) -> None:
                  "can check your answer: reinstall lab_utils", mark=MARK[NOT_RUN], number=exercise.number,
                  title=tr(exercise.title)))
         return
-    _record(exercise, judge(verdict, rec))
+    _announce(exercise, judge(verdict, rec))
 
 
 # What the checks write records with, taken when this module is imported (before any exercise cell runs): an
@@ -352,7 +370,7 @@ def lend(exercise: Exercise, find: Callable[[], tuple[object, dict | None]], pro
     if answers is None:
         return _as_is(found, adapt)
     if outcome(exercise.id).status != PASSED:
-        return answers.STAND_INS[exercise.id]
+        return answers.ANSWERS[exercise.id].stand_in
     return adapt(found["cls"], found["rec"]) if adapt else found["cls"]
 
 

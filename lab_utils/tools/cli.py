@@ -434,7 +434,7 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The `lab` parser: one subcommand per @command below, each with the options it declared."""
+    """The `lab` parser: one subcommand per @command above, each with the options it declared."""
     parser = argparse.ArgumentParser(prog="lab", description="Run the lab notebooks with validated parameters.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text, options, handler in COMMANDS:

@@ -7,18 +7,18 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
-from .execution import KERNEL, run_source
+from .execution import KERNEL, failure, run_source
 
 
 def run_many(
     jobs: Sequence[tuple], kernel: str = KERNEL, timeout: float | None = None, workers: int = 2,
     scheduler: str | None = None, fn: Callable[..., Any] | None = None,
-    failed: Callable[[str], Any] = lambda why: (1, why, 0.0, ""),
+    failed: Callable[[str], Any] = failure,
 ) -> Iterator[tuple[int, Any]]:
     """Run jobs here on `workers` threads, or on the Dask cluster at `scheduler`; yield (job index, result) as they
     finish. A job is (notebook text, params) for run_source, or the arguments of `fn` (a module-level function, so
     that Dask can send it); `failed(why)` is the result, in fn's shape, of a job the cluster could not run. Shared
-    by sweep and grade."""
+    by sweep and grade. Every result is an execution.RunResult."""
     fn = fn or functools.partial(run_source, kernel=kernel, timeout=timeout)
     if scheduler:
         from .cluster import run_on_cluster  # cluster.py imports nothing of this module

@@ -23,6 +23,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,28 @@ KERNEL = "python3"
 # The runner writes b"1" to this inherited file descriptor once its kernel has answered, before any cell runs, and
 # closes it: the grader's sign that a kernel started (a run's own code never holds that descriptor).
 STARTED_FD_VARIABLE = "LAB_STARTED_FD"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one notebook run gives back, as plain data (sent back from a Dask worker as it is): a run of
+    run_source, or a sandboxed one (sandbox.run, warm.Runner.run), which fill in the rest."""
+
+    code: int  # the runner's exit code (1 when the run was stopped at a limit)
+    log: str  # the tail of the runner's log (papermill's, with the reason a run failed)
+    seconds: float
+    executed: str = ""  # the executed copy's text ('' if none came back, or it was over the output limit)
+    records: str = ""  # the records file's text ('' if none, or unreadable)
+    notes: tuple[str, ...] = ()  # why the run was stopped early, if it was
+    cut: str = ""  # why the executed copy was not kept
+    started: bool = False  # the runner said its kernel started (a signal the notebook's code cannot send)
+    peak_memory: int | None = None  # bytes, where a cgroup measured the whole run
+    enforced: str = ""  # which limits held for the run as a whole: 'cgroup memory+pids, tmpfs scratch', ...
+
+
+def failure(why: str) -> RunResult:
+    """The result of a run that could not start (no sandbox, or a cluster that could not run it): `why` only."""
+    return RunResult(code=1, log=why, seconds=0.0, notes=(why,))
 
 
 def command(src: Path | str, out: Path | str, params: Mapping[str, Any], kernel: str, cwd: Path | str,
@@ -155,8 +178,8 @@ KERNEL_START_FAILED = ("Kernel died before replying to kernel_info", "Kernel did
 
 
 def run_source(source: str, params: Mapping[str, Any], kernel: str = KERNEL, timeout: float | None = None,
-               ) -> tuple[int, str, float, str]:
-    """Execute a notebook given as text in a private folder; return (exit code, log, seconds, executed text).
+               ) -> RunResult:
+    """Execute a notebook given as text in a private folder; its exit code, log, seconds and executed text.
 
     This is what a Dask worker runs: nothing is read from or written to a shared filesystem."""
     with tempfile.TemporaryDirectory(prefix="lab-run-") as tmp:
@@ -166,7 +189,7 @@ def run_source(source: str, params: Mapping[str, Any], kernel: str = KERNEL, tim
             code, log, seconds = run_papermill(src, out, params, kernel, timeout)
             if not any(sign in log for sign in KERNEL_START_FAILED):
                 break
-        return code, log, seconds, out.read_text(encoding="utf-8") if out.is_file() else ""
+        return RunResult(code, log, seconds, out.read_text(encoding="utf-8") if out.is_file() else "")
 
 
 # Terminal colour codes: some tracebacks colour the error line.

@@ -47,7 +47,7 @@ from .submissions import (
     read_submission,
 )
 from .tables import inert, spreadsheet_cell
-from .verdicts import Judge, judge, speaking
+from .verdicts import Judge, grade_of, speaking
 
 
 def _key(out_dir: Path) -> bytes:
@@ -266,7 +266,7 @@ def _run(jobs: Sequence[Job], template_path: Path, module: str, exercises: Seque
             job = jobs[index]
             # nothing came back, or a copy over the output limit: the notebook as it was run, without outputs
             atomic_write(out_dir / f"{job.name}.ipynb", result.executed or dump_notebook(job.notebook))
-            row, outcomes, flags = judge(job.name, result, exercises, job.seed, job.missing, judge_process)
+            row, outcomes, flags = grade_of(job.name, result, exercises, job.seed, job.missing, judge_process)
             row["flags"] = "; ".join(job.flags + flags)
             write_feedback(out_dir, job.name, exercises, outcomes, row, spoken)
             done(job, row)

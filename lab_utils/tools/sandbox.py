@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LabError
-from .execution import STARTED_FD_VARIABLE, command
+from .execution import STARTED_FD_VARIABLE, RunResult, command, failure
 
 MiB = 1024 * 1024
 RECORDS = "records.json"  # what the checks write in the scratch folder: the probes' records
@@ -68,27 +68,6 @@ class Limits:
     # namespaces): no bubblewrap; the run gets a uid of its own (as root), its limits and a scratch folder, and the
     # caller makes what it must not read or write unreachable for that uid
     namespaces: bool = True
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """What one sandboxed run gives back, as plain data (sent back from a Dask worker as it is)."""
-
-    code: int  # the runner's exit code (1 when the run was stopped at a limit)
-    log: str  # the tail of the runner's log
-    seconds: float
-    executed: str = ""  # the executed copy's text ('' if none came back, or it was over the output limit)
-    records: str = ""  # the records file's text ('' if none, or unreadable)
-    notes: tuple[str, ...] = ()  # why the run was stopped early, if it was
-    cut: str = ""  # why the executed copy was not kept
-    started: bool = False  # the runner said its kernel started (a signal the notebook's code cannot send)
-    peak_memory: int | None = None  # bytes, where a cgroup measured the whole run
-    enforced: str = ""  # which limits held for the run as a whole: 'cgroup memory+pids, tmpfs scratch', ...
-
-
-def failure(why: str) -> RunResult:
-    """The result of a run that could not start (no sandbox, or a cluster that could not run it): `why` only."""
-    return RunResult(code=1, log=why, seconds=0.0, notes=(why,))
 
 
 def parse_size(text: str, flag: str) -> int:
@@ -173,6 +152,18 @@ def _views() -> tuple[str, ...]:
     for hidden in hidden_paths():  # an empty, read-only folder over the answers
         args += ["--tmpfs", str(hidden), "--remount-ro", str(hidden)]
     return tuple(args)
+
+
+def mount_points(limits: Limits) -> list[Path]:
+    """Where the sandbox's views are mounted (its read-only binds and the empty folder over the answers), as the
+    run sees them."""
+    args, points = list(_views()), []
+    for i, arg in enumerate(args):
+        if arg == "--ro-bind":
+            points.append(Path(args[i + 2]))
+        elif arg == "--tmpfs":
+            points.append(Path(args[i + 1]))
+    return points
 
 
 def _font_cache(home: Path) -> None:

@@ -21,7 +21,7 @@ FORBIDDEN_ATTRS = {"modules", "_getframe", "f_back", "f_globals", "f_locals", "f
                    "cr_frame", "__globals__", "__builtins__", "__subclasses__", "__code__", "__closure__", "__dict__",
                    "system", "popen", "fork", "kill", "killpg", "execv", "execve", "spawnv", "setsid", "_exit",
                    "register_post_run", "events", "run_check", "score_table", "core", "probe", "exercises", "tools",
-                   "StandIn", "CHECKS", "EXERCISES"}
+                   "StandIn", "ANSWERS", "EXERCISES"}
 
 
 INTERNAL_PREFIXES = ("given_", "verdict_", "probe_")  # the checks' functions a record could be forged with

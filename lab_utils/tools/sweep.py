@@ -12,27 +12,26 @@ from ..errors import LabError
 from ..nbfile import atomic_write
 from ..results import read_results
 from .dispatch import run_many
-from .execution import KERNEL, reason, run_papermill
+from .execution import KERNEL, RunResult, reason, run_papermill
 from .grid import params_id
 from .tables import csv_text, flatten
 
 RUNS_DIR = Path("runs")
 
 
-def _record(name: str, params: Mapping[str, Any], out_dir: Path, code: int, log: str, seconds: float,
-            executed: str | None = None) -> dict[str, Any]:
+def _record(name: str, params: Mapping[str, Any], out_dir: Path, run: RunResult) -> dict[str, Any]:
     """The record of a finished run (writing the executed notebook first when it came back as text)."""
     out = out_dir / name
-    if executed:
-        atomic_write(out, executed)
-    record: dict[str, Any] = {"notebook": name, "params": dict(params), "seconds": seconds, "output": str(out)}
-    if code == 0:
+    if run.executed:
+        atomic_write(out, run.executed)
+    record: dict[str, Any] = {"notebook": name, "params": dict(params), "seconds": run.seconds, "output": str(out)}
+    if run.code == 0:
         try:
             record.update(status="ok", error="", results=read_results(out))
         except LabError as e:
             record.update(status="failed", error=str(e), results={})
     else:
-        record.update(status="failed", error=reason(log), results={})
+        record.update(status="failed", error=reason(run.log), results={})
     atomic_write(out_dir / "run.json", json.dumps(record, indent=1))
     return record
 
@@ -48,7 +47,7 @@ def execute(
     if out == src:
         raise LabError(f"the output path {out} is the source notebook; choose another --out folder")
     code, log, seconds = run_papermill(src, out, params, kernel, timeout)
-    return _record(src.name, params, out_dir, code, log, seconds)
+    return _record(src.name, params, out_dir, RunResult(code, log, seconds))
 
 
 def sweep(
@@ -80,7 +79,7 @@ def sweep(
     # Workers only run notebooks; the executed copies, records and results.csv are written by this thread alone.
     source, name = Path(notebook).read_text(encoding="utf-8"), Path(notebook).name
     for index, result in run_many([(source, p) for p in todo], kernel, timeout, workers, scheduler):
-        rec = _record(name, todo[index], (out_dir / params_id(todo[index])).resolve(), *result)
+        rec = _record(name, todo[index], (out_dir / params_id(todo[index])).resolve(), result)
         records[params_id(rec["params"])] = rec
         save()
         if on_done:

@@ -20,8 +20,7 @@ from typing import Any
 
 from ..exercises.core import FAILED, NOT_DONE, NOT_RUN, PASSED, Exercise, Outcome
 from ..nbfile import SCORE_TAG, tags
-from .execution import reason
-from .sandbox import RunResult
+from .execution import RunResult, reason
 from .submissions import first_error, scores
 
 SHORT = {PASSED: "pass", NOT_DONE: "not done", NOT_RUN: "not run"}
@@ -170,7 +169,7 @@ def _serve(module: str, language: str) -> None:
             out.flush()
 
 
-def judge(name: str, result: RunResult, exercises: Sequence[Exercise], seed: int, missing: Sequence[str],
+def grade_of(name: str, result: RunResult, exercises: Sequence[Exercise], seed: int, missing: Sequence[str],
           judge_process: Judge) -> tuple[dict[str, Any], dict[str, Outcome], list[str]]:
     """A submission's row, outcomes and flags from its run: the records judged in the verdict process, the
     notebook's own table compared."""

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from . import sandbox
-from .execution import KERNEL, reason
+from .execution import KERNEL, RunResult, reason
 from .forkserver import FINISHED
-from .sandbox import Limits, RunResult
+from .sandbox import Limits
 
 START_SECONDS = 120.0  # for the runner's imports, on top of a run's own time limit
 KEPT = ("tmp", "shm")  # bound into the sandbox as /tmp and /dev/shm: emptied, never replaced
@@ -202,12 +202,27 @@ class Runner:
 
     def _empty(self) -> None:
         """Remove everything the run left in the scratch folder (/tmp and /dev/shm emptied, their folders kept)."""
+        paths = sandbox.mount_points(self.limits) if self.limits.namespaces else []
+        under_tmp = [p.relative_to("/tmp") for p in paths if p.is_relative_to("/tmp") and p != Path("/tmp")]
         for entry in os.scandir(self.scratch):
             if entry.name in KEPT and entry.is_dir(follow_symlinks=False):
-                for inner in os.scandir(entry.path):
-                    _remove(inner)
+                empty(Path(entry.path), under_tmp if entry.name == "tmp" else [])
             else:
                 _remove(entry)
+
+
+def empty(folder: Path, mounts: list[Path]) -> None:
+    """Remove everything in `folder` but the way to each of `mounts` (relative paths): an environment that lives
+    under /tmp (a checkout there, its .venv) is bound into the sandbox's /tmp, and removing the folder it is bound
+    on from outside would take it away from the sandbox (Linux detaches a mount whose mount point is removed in
+    another namespace)."""
+    for entry in os.scandir(folder):
+        name = Path(entry.name)
+        inner = [m.relative_to(name) for m in mounts if m.parts[:1] == name.parts]
+        if not inner or not entry.is_dir(follow_symlinks=False):
+            _remove(entry)
+        elif Path(".") not in inner:  # on the way to a mount point: what else is in it goes
+            empty(Path(entry.path), inner)
 
 
 def _remove(entry: os.DirEntry) -> None:

@@ -17,8 +17,10 @@ from torch import nn
 from .. import probe
 from ..core import (
     N_,
+    Answer,
     Fail,
     NotDone,
+    answered,
     close,
     explain,
     need_class,
@@ -422,13 +424,8 @@ def _module_output(cfg: dict, cls: dict, layer: dict) -> None:
                       "forward), so training could not update them"), "module.no-graph")
 
 
-# Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).
-CHECKS = {
-    LOOP.id: (verdict_loop, given_loop),
-    GRADIENTS.id: (verdict_gradients, given_gradients),
-    MODULE.id: (verdict_module, given_module),
-}
-
-
-# Exercise id -> the working class lent to the notebook until the student's passes.
-STAND_INS = {MODULE.id: StandIn}
+ANSWERS = answered(
+    Answer(LOOP, verdict_loop, given_loop),
+    Answer(GRADIENTS, verdict_gradients, given_gradients),
+    Answer(MODULE, verdict_module, given_module, stand_in=StandIn),
+)

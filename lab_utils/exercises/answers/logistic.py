@@ -17,8 +17,10 @@ from torch import nn
 from .. import probe
 from ..core import (
     N_,
+    Answer,
     Fail,
     NotDone,
+    answered,
     explain,
     need_function,
     tr,
@@ -356,14 +358,6 @@ def verdict_logits(rec: dict) -> str:
               epochs=LOGIT_RUNS["and"][2])
 
 
-# Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).
-CHECKS = {
-    SIGMOID.id: (verdict_sigmoid, given_sigmoid),
-    BCE.id: (verdict_bce, given_bce),
-    LOGITS.id: (verdict_logits, given_logits),
-}
-
-
 def train_on_logits(model: nn.Module, X: torch.Tensor, y: torch.Tensor, lr: float, epochs: int) -> nn.Module:
     """The working train_on_logits lent to the cells below until the student's passes: BCEWithLogitsLoss on the
     logits model.linear(X), full batch."""
@@ -377,5 +371,8 @@ def train_on_logits(model: nn.Module, X: torch.Tensor, y: torch.Tensor, lr: floa
     return model
 
 
-# Exercise id -> the working function lent to the notebook until the student's passes.
-STAND_INS = {LOGITS.id: train_on_logits}
+ANSWERS = answered(
+    Answer(SIGMOID, verdict_sigmoid, given_sigmoid),
+    Answer(BCE, verdict_bce, given_bce),
+    Answer(LOGITS, verdict_logits, given_logits, stand_in=train_on_logits),
+)

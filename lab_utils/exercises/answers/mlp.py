@@ -14,13 +14,15 @@ from typing import Any
 
 import torch
 
-from ...batched import ACTIVATIONS as ACTIVATION_MODULES
+from ...batched import ACTIVATIONS as ACTIVATION_CLASSES
 from ...batched import train_batched
 from .. import probe
 from ..core import (
     N_,
+    Answer,
     Fail,
     NotDone,
+    answered,
     explain,
     need_class,
     tr,
@@ -41,8 +43,8 @@ from ..mlp import (
 from . import need_defined
 from .network import MultiLayerPerceptron
 
-ACTIVATIONS = {name: module() for name, module in ACTIVATION_MODULES.items()}  # by name: a callable each
-MODULE_ACTIVATIONS = {module.__name__: ACTIVATIONS[name] for name, module in ACTIVATION_MODULES.items()}  # by class
+ACTIVATION_FUNCTIONS = {name: module() for name, module in ACTIVATION_CLASSES.items()}  # by name: one instance each
+FUNCTIONS_BY_CLASS = {module.__name__: ACTIVATION_FUNCTIONS[name] for name, module in ACTIVATION_CLASSES.items()}
 
 
 def verdict_mlp(rec: dict) -> str:
@@ -117,7 +119,7 @@ def _mlp_values(cfg: dict, first: dict, second: dict) -> None:
     W1, b1, W2, b2 = (probe.tensor({**weights[k], "kind": "tensor", "shape": shape}) for k, shape in
                       (("W1", first["weight"]["shape"]), ("b1", [first["out"]]), ("W2", second["weight"]["shape"]),
                        ("b2", [1])))
-    act = ACTIVATIONS[cfg["activation"]]
+    act = ACTIVATION_FUNCTIONS[cfg["activation"]]
 
     def l1(t):
         return t @ W1.T + b1
@@ -143,7 +145,7 @@ def _mlp_values(cfg: dict, first: dict, second: dict) -> None:
                                         "one straight line"), torch.sigmoid(l2(l1(x)))),
         *((("mlp.ignores-activation", N_("the hidden layer always uses {used}, whatever the activation argument "
                                          "(asked for {activation}): apply self.activation to z1"),
-            torch.sigmoid(l2(fixed(l1(x)))), used) for used, fixed in ACTIVATIONS.items()
+            torch.sigmoid(l2(fixed(l1(x)))), used) for used, fixed in ACTIVATION_FUNCTIONS.items()
            if used != cfg["activation"])),
         ("mlp.output-activation", N_("the output uses the hidden activation ({activation}); keep a sigmoid on the "
                                      "output"), act(l2(act(l1(x))))),
@@ -213,7 +215,7 @@ def verdict_forward(rec: dict) -> str:
         m = run["model"]
         X = probe.tensor(run["X"])
         W1, b1, w2, b2 = (probe.tensor(m[k]) for k in ("W1", "b1", "w2", "b2"))
-        act = MODULE_ACTIVATIONS.get(m["activation"], torch.sigmoid)
+        act = FUNCTIONS_BY_CLASS.get(m["activation"], torch.sigmoid)
         t1 = X @ W1.T + b1
         th = act(t1)
         t2 = th @ w2.T + b2
@@ -248,7 +250,7 @@ def verdict_forward(rec: dict) -> str:
                           gap=float((got - true).abs().max())), "fwd.wrong")
     first = rec["runs"][0]
     m = first["model"]
-    t2 = (MODULE_ACTIVATIONS.get(m["activation"], torch.sigmoid)(probe.tensor(first["X"]) @ probe.tensor(m["W1"]).T
+    t2 = (FUNCTIONS_BY_CLASS.get(m["activation"], torch.sigmoid)(probe.tensor(first["X"]) @ probe.tensor(m["W1"]).T
                                                                  + probe.tensor(m["b1"])) @ probe.tensor(m["w2"]).T
           + probe.tensor(m["b2"]))
     values = ", ".join(f"{v:+.1f}" for v in t2.view(-1).tolist())
@@ -329,14 +331,9 @@ def _advice(X, y, hidden: int, optimizer: str, nearby: list[tuple[str, int, floa
     return tr("none of these nearby settings passes: the grid above shows which optimizer and lr do")
 
 
-# Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).
-CHECKS = {
-    MLP.id: (verdict_mlp, given_mlp),
-    FORWARD.id: (verdict_forward, given_forward),
-    CONFIG.id: (verdict_config, given_config),
-}
-
-
-# Exercise id -> the working class lent to the notebook until the student's passes: the 2-H-1 network.
-STAND_INS = {MLP.id: MultiLayerPerceptron}
+ANSWERS = answered(
+    Answer(MLP, verdict_mlp, given_mlp, stand_in=MultiLayerPerceptron),  # lent: the 2-H-1 network
+    Answer(FORWARD, verdict_forward, given_forward),
+    Answer(CONFIG, verdict_config, given_config),
+)
 StandIn = MultiLayerPerceptron

@@ -8,8 +8,10 @@ folder: lab_utils.tools.sandbox.hidden_paths), so a submission can only produce 
 from __future__ import annotations
 
 from ..core import (
+    Answer,
     Fail,
     NotDone,
+    answered,
     explain,
 )
 from ..practice import (
@@ -43,9 +45,7 @@ def verdict_half(rec: dict) -> str:
     return f"half = {rec['half']}"
 
 
-# Exercise id -> (verdict, the inputs a probe seed gives): what the grader needs (lab_utils.exercises.assess).
-CHECKS = {
-    DOUBLE.id: (verdict_double, given_double),
-    HALF.id: (verdict_half, given_half),
-}
-STAND_INS: dict[str, type] = {}
+ANSWERS = answered(
+    Answer(DOUBLE, verdict_double, given_double),
+    Answer(HALF, verdict_half, given_half),
+)

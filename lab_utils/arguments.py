@@ -1,4 +1,5 @@
-"""Argument checks shared by lab_utils functions; each failure is one LabError line."""
+"""Argument validation shared by lab_utils functions (not the exercises' checks: lab_utils.exercises); each failure
+is one LabError line."""
 
 from __future__ import annotations
 
