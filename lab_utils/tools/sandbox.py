@@ -419,13 +419,17 @@ def home_of(scratch: Path, limits: Limits, sandbox: bool = True) -> str:
 
 
 def fill(scratch: Path, source: str, uid: int | None) -> None:
-    """What a run finds in its scratch folder: the notebook, its folders, matplotlib's font list (all the run's)."""
+    """What a run finds in its scratch folder: the notebook, its folders, matplotlib's font list, all the run's
+    uid's. Only what this made changes owner: in a warm sandbox /tmp also holds the folders bubblewrap made for the
+    views mounted under /tmp (a checkout there), which stay root's."""
     for sub in ("tmp", "shm", "run"):
         (scratch / sub).mkdir(exist_ok=True)
     (scratch / "source.ipynb").write_text(source, encoding="utf-8")
     _font_cache(scratch)
     if uid is not None:
-        for path in [scratch, *scratch.rglob("*")]:
+        config = scratch / ".config"
+        for path in [scratch, *(scratch / name for name in ("tmp", "shm", "run", "source.ipynb")), config,
+                     *config.rglob("*")]:
             os.chown(path, uid, uid, follow_symlinks=False)
         os.chmod(scratch, 0o700)  # no other run's uid reads this one's files
 
