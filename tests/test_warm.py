@@ -71,7 +71,7 @@ def test_what_one_submission_leaves_never_reaches_the_next():
     assert second.code == 0, second.log
     seen = printed(second)
     # what /tmp may hold: the way to an environment that lives under /tmp (a checkout there) and is mounted in it
-    mounted = sorted({p.relative_to("/tmp").parts[0] for p in sandbox.mount_points(sandbox.Limits())
+    mounted = sorted({p.relative_to("/tmp").parts[0] for p in sandbox.mount_points()
                       if p.is_relative_to("/tmp") and p != Path("/tmp")})
     assert f"/tmp {mounted}" in seen, seen
     for folder in ("/dev/shm", "/scratch"):

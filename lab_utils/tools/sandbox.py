@@ -154,7 +154,7 @@ def _views() -> tuple[str, ...]:
     return tuple(args)
 
 
-def mount_points(limits: Limits) -> list[Path]:
+def mount_points() -> list[Path]:
     """Where the sandbox's views are mounted (its read-only binds and the empty folder over the answers), as the
     run sees them."""
     args, points = list(_views()), []
@@ -513,10 +513,10 @@ def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path
                     except subprocess.TimeoutExpired:
                         pass
                     if time.perf_counter() - start > wall:
-                        notes.append(f"timed out after {limits.wall:g} s")
+                        notes.append(timed_out(limits))
                         break
                     if not mounted and _size(scratch, limits.scratch) > limits.scratch:
-                        notes.append(f"stopped: its files passed the scratch limit of {limits.scratch // MiB} MiB")
+                        notes.append(scratch_over(limits))
                         break
             finally:
                 _kill(proc)
@@ -535,6 +535,14 @@ def _supervise(cmd: list[str], env: dict[str, str], private: Path, scratch: Path
     return {"code": proc.returncode if not notes else 1, "seconds": seconds, "started": started,
             "peak_memory": group.peak() if group is not None and group.ok else None,
             **read_back(log_path, scratch, limits, notes)}
+
+
+def timed_out(limits: Limits) -> str:
+    return f"timed out after {limits.wall:g} s"
+
+
+def scratch_over(limits: Limits) -> str:
+    return f"stopped: its files passed the scratch limit of {limits.scratch // MiB} MiB"
 
 
 def out_of_memory(limits: Limits) -> str:

@@ -58,6 +58,8 @@ class Runner:
                                     self.limits.memory, self.limits.processes)
         stack.callback(self._end_group)
         self.scratch, self.mounted = stack.enter_context(sandbox._scratch(self.private, self.limits, True))
+        mounts = sandbox.mount_points() if self.limits.namespaces else []
+        self.mounted_in_tmp = [p.relative_to("/tmp") for p in mounts if p.is_relative_to("/tmp") and p != Path("/tmp")]
         sandbox.fill(self.scratch, "", self.uid)
         control_read, self.control = os.pipe()
         self.answers, answer_write = os.pipe()
@@ -81,23 +83,24 @@ class Runner:
 
     def _stop(self) -> None:
         for fd in (self.control, self.answers):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.control = self.answers = -1  # closed once: the numbers may be another file's by now
         if self.proc is not None:
             sandbox._kill(self.proc)
             self.proc = None
 
     def _kill_run(self) -> None:
+        """Kill every process of the sandbox: its session, its cgroup, and (no namespaces) its uid's."""
         self._stop()
         self.group.kill()
         if not self.limits.namespaces and self.uid is not None:
             sandbox._kill_uid(self.uid)
 
     def _end_group(self) -> None:
-        self.group.kill()
+        self._kill_run()
         self.group.remove()
-        if not self.limits.namespaces and self.uid is not None:
-            sandbox._kill_uid(self.uid)
 
     def _give_back_uid(self) -> None:
         if self.uid is not None:
@@ -173,10 +176,7 @@ class Runner:
         done = _parse(answer)
         notes = []
         if done is None:
-            notes.append(f"timed out after {self.limits.wall:g} s" if time.perf_counter() >= deadline and
-                         not self.scratch_full else "the warm runner stopped answering")
-            if self.scratch_full:
-                notes[-1] = f"stopped: its files passed the scratch limit of {self.limits.scratch // sandbox.MiB} MiB"
+            notes.append(self._why_stopped(deadline))
             self._kill_run()  # every process of the run dies before anything is read back
         if self.group.ok and self.group.oom_kills() > ooms:
             notes.append(sandbox.out_of_memory(self.limits))
@@ -194,6 +194,14 @@ class Runner:
             self._empty()
         return result
 
+    def _why_stopped(self, deadline: float) -> str:
+        """Why a run gave no answer: its scratch passed its limit, its time ran out, or its runner went away."""
+        if self.scratch_full:
+            return sandbox.scratch_over(self.limits)
+        if time.perf_counter() >= deadline:
+            return sandbox.timed_out(self.limits)
+        return "the warm runner stopped answering"
+
     def _peak(self, done: dict[str, Any] | None) -> int | None:
         """The run's most memory at once: its process's, or, for a run that ended the sandbox, the sandbox's."""
         if done is not None:
@@ -202,11 +210,9 @@ class Runner:
 
     def _empty(self) -> None:
         """Remove everything the run left in the scratch folder (/tmp and /dev/shm emptied, their folders kept)."""
-        paths = sandbox.mount_points(self.limits) if self.limits.namespaces else []
-        under_tmp = [p.relative_to("/tmp") for p in paths if p.is_relative_to("/tmp") and p != Path("/tmp")]
         for entry in os.scandir(self.scratch):
             if entry.name in KEPT and entry.is_dir(follow_symlinks=False):
-                empty(Path(entry.path), under_tmp if entry.name == "tmp" else [])
+                empty(Path(entry.path), self.mounted_in_tmp if entry.name == "tmp" else [])
             else:
                 _remove(entry)
 
