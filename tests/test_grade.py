@@ -361,6 +361,7 @@ def test_hostile_batch_is_contained_and_honest_grades_hold(practice, tmp_path, m
     assert rows["loops"]["status"] == "failed" and rows["loops"]["error"] == "timed out after 10 s"
     assert rows["loops"]["t-double"] == "pass"  # what was checked before the loop still counts
     assert rows["killer"]["status"] == "failed" and rows["killer"]["t-double"] == "pass"
+    assert rows["killer"]["t-half"] == "not run"  # the run ended in the cell that killed its runner
     assert "MemoryError" in rows["memory"]["error"]
     assert "File too large" in rows["big_file"]["error"]  # the file size limit
     assert "over the 4 MiB limit: kept without its outputs" in rows["flood"]["error"]

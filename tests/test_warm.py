@@ -104,12 +104,17 @@ def test_a_run_that_kills_or_stops_its_runner_fails_alone():
     ok = notebook('print("fine", 6 * 7)')
     with warm.pool(sandbox.Limits(wall=15), "warm-test") as runners:
         killed = runners.run(notebook("import os, signal; os.kill(os.getppid(), signal.SIGKILL)"), {}, 1)
+        # kill(-1) spares its caller: the run still ends at that cell, as a kernel whose nbclient was killed
+        everyone = runners.run(notebook("import os, signal; os.kill(-1, signal.SIGKILL)",
+                                        'open(os.path.join(os.environ["HOME"], "records.json"), "w").write("[1]")'),
+                               {}, 7)
         after_kill = runners.run(ok, {}, 2)
         stopped = runners.run(notebook("import os, signal, time; os.kill(os.getppid(), signal.SIGSTOP)"), {}, 3)
         after_stop = runners.run(ok, {}, 4)
         crashed = runners.run(notebook("import os; os._exit(0)"), {}, 5)
         after_crash = runners.run(ok, {}, 6)
     assert killed.code == 1 and "stopped answering" in killed.log, killed.log
+    assert everyone.code == 1 and everyone.records == "", everyone.records
     assert stopped.code == 1 and "timed out after 15 s" in stopped.log, stopped.log
     assert crashed.code == 1 and "Kernel died" in crashed.log, crashed.log
     for result in (after_kill, after_stop, after_crash):

@@ -2,6 +2,11 @@
 checks once, then runs one submission at a time in a forked child (inprocess.py), so that no submission pays the
 imports.
 
+A child asks this process before each cell (one byte on a pipe, one byte back): a run that kills or stops this
+process ends at that cell, as a kernel whose nbclient was killed runs nothing more. Without the question it would
+go on (Linux's kill(-1) spares the process that calls it), and how far it got before the grader noticed would
+decide its grade.
+
 What one submission does cannot reach the next: the child closes the runner's pipes before any of its code runs;
 this process is not dumpable (no process of the run can trace it or read its memory); after the child ends, every
 other process of the run is killed (until none is left) and the System V IPC objects it made are removed, before the
@@ -20,9 +25,11 @@ import contextlib
 import ctypes
 import json
 import os
+import select
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,12 +105,23 @@ def clean() -> bool:
 FINISHED = 100  # a child that ran to its end exits with FINISHED + the run's exit code: anything else, it died
 
 
-def _child(job: dict[str, Any], control: int, answer: int, inprocess: Any) -> None:
+def _asker(ask: int, go: int) -> Callable[[], bool]:
+    """The child's question before each cell: whether the runner is there to answer it (see the module's text)."""
+    def may_go() -> bool:
+        try:
+            os.write(ask, b"?")
+            return os.read(go, 1) == b"!"
+        except OSError:
+            return False
+    return may_go
+
+
+def _child(job: dict[str, Any], runner_fds: tuple[int, ...], ask: int, go: int, inprocess: Any) -> None:
     """The submission's process: the runner's pipes closed before anything of it runs; never returns."""
     code = 1
     try:
-        os.close(control)
-        os.close(answer)
+        for fd in runner_fds:
+            os.close(fd)
         os.setpgid(0, 0)
         ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)  # the child may be traced by its own processes
         with contextlib.suppress(OSError):
@@ -112,7 +130,7 @@ def _child(job: dict[str, Any], control: int, answer: int, inprocess: Any) -> No
         home = Path(os.environ["HOME"])
         os.chdir(home)
         code = FINISHED + inprocess.run_file(home / "source.ipynb", home / "run" / "executed.ipynb",
-                                             job.get("params") or {}, inprocess.shell())
+                                             job.get("params") or {}, inprocess.shell(), _asker(ask, go))
     except BaseException as e:  # noqa: BLE001 - whatever happened, the child ends here with a line on stderr
         print(f"{type(e).__name__}: {e}", file=sys.__stderr__, flush=True)
     finally:
@@ -120,6 +138,32 @@ def _child(job: dict[str, Any], control: int, answer: int, inprocess: Any) -> No
             sys.__stdout__.flush()
             sys.__stderr__.flush()
         os._exit(code)
+
+
+def _answer_until_ended(pid: int, ask: int, go: int) -> tuple[int, Any]:
+    """Answer the child's questions until it has ended; its wait status and resource use."""
+    try:
+        ended = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # no pidfds (Linux < 5.3): look every 10 ms
+        ended = None
+    try:
+        while True:
+            watched = [ask] + ([ended] if ended is not None else [])
+            ready, _, _ = select.select(watched, [], [], None if ended is not None else 0.01)
+            if ask in ready:
+                asked = os.read(ask, 4096)
+                if asked:
+                    with contextlib.suppress(OSError):
+                        os.write(go, b"!" * len(asked))
+            waited, status, usage = os.wait4(pid, os.WNOHANG)
+            if waited:
+                return status, usage
+            if ask in ready and not asked:  # the child closed its end but has not ended yet
+                _, status, usage = os.wait4(pid, 0)
+                return status, usage
+    finally:
+        for fd in (ask, go) + ((ended,) if ended is not None else ()):
+            os.close(fd)
 
 
 def serve(control: int, answer: int) -> None:
@@ -130,11 +174,14 @@ def serve(control: int, answer: int) -> None:
     say.write("ready\n")
     for line in os.fdopen(control, "r", closefd=False):
         job = json.loads(line)
+        (ask_read, ask), (go_read, go) = os.pipe(), os.pipe()
         pid = os.fork()
         if pid == 0:
-            _child(job, control, answer, inprocess)
+            _child(job, (control, answer, ask_read, go), ask, go_read, inprocess)
+        os.close(ask)
+        os.close(go_read)
         say.write("started\n")
-        _, status, usage = os.wait4(pid, 0)
+        status, usage = _answer_until_ended(pid, ask_read, go)
         done = {"exit": os.waitstatus_to_exitcode(status), "maxrss": usage.ru_maxrss * 1024, "clean": clean()}
         say.write("done " + json.dumps(done) + "\n")
 

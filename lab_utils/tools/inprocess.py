@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -144,12 +145,14 @@ AUTOSAVE_SECONDS = 30.0  # as papermill: the executed copy is written after a ce
 
 
 def execute(notebook: dict[str, Any], params: Mapping[str, Any], ipython: Shell,
-            save: Callable[[dict[str, Any]], None] = lambda nb: None) -> tuple[dict[str, Any], str]:
+            save: Callable[[dict[str, Any]], None] = lambda nb: None,
+            may_go: Callable[[], bool] = lambda: True) -> tuple[dict[str, Any], str]:
     """Run `notebook`'s code cells in `ipython` as nbclient would (see the module's text); the executed notebook and
     '' if no cell failed, else 'Name: message' of the first error (as papermill, a cell tagged raises-exception
     fails the run at its end, any other at once). `save` gets
     the notebook before the first cell and then every AUTOSAVE_SECONDS (a run stopped at its time limit leaves
-    what it had done)."""
+    what it had done). Before each cell `may_go()` is asked; if it says no, the process ends there (the one who
+    drives the run is gone, as a kernel's nbclient killed)."""
     nb = _parameterized(notebook, params)
     save(nb)
     ipython.enable_matplotlib("inline")
@@ -157,6 +160,8 @@ def execute(notebook: dict[str, Any], params: Mapping[str, Any], ipython: Shell,
     for cell in nb["cells"]:
         if cell.get("cell_type") != "code" or SKIP_TAG in tags(cell) or stopped:
             continue
+        if not may_go():
+            os._exit(1)
         cell["outputs"], cell["execution_count"] = _run_cell(ipython, source_text(cell))
         error = next((o for o in cell["outputs"] if o["output_type"] == "error"), None)
         if error:  # as papermill: the run fails at its end, and a cell not allowed to raise ends it now
@@ -190,7 +195,8 @@ def _parameterized(notebook: dict[str, Any], params: Mapping[str, Any]) -> dict[
     return nb
 
 
-def run_file(src: Path, out: Path, params: Mapping[str, Any], ipython: Shell) -> int:
+def run_file(src: Path, out: Path, params: Mapping[str, Any], ipython: Shell,
+             may_go: Callable[[], bool] = lambda: True) -> int:
     """Execute the notebook file `src` into `out`; exit code 0, or 1 with the error on stderr (as papermill).
     `out` is made before the first cell runs (a run that fills its disk still has a file to write its copy in)."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -201,7 +207,7 @@ def run_file(src: Path, out: Path, params: Mapping[str, Any], ipython: Shell) ->
             copy.write(json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
             copy.flush()
 
-        notebook, failed = execute(json.loads(src.read_text(encoding="utf-8")), params, ipython, save)
+        notebook, failed = execute(json.loads(src.read_text(encoding="utf-8")), params, ipython, save, may_go)
         save(notebook)
     if failed:
         print(f"PapermillExecutionError: a cell failed\n{failed}", file=sys.__stderr__, flush=True)
