@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lab_utils.results import read_results  # noqa: E402
-from lab_utils.tools.compare import compare_results  # noqa: E402
-from lab_utils.tools.dispatch import in_parallel  # noqa: E402
-from lab_utils.tools.execution import kernelspec, run_papermill  # noqa: E402
+from lab_utils.tools.run.compare import compare_results  # noqa: E402
+from lab_utils.tools.run.dispatch import in_parallel  # noqa: E402
+from lab_utils.tools.run.execution import kernelspec, run_papermill  # noqa: E402
 
 CONSTRAINTS = ROOT / ".ci" / "colab-constraints.txt"
 CACHE = ROOT / ".cache" / "colab-stack"

@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lab_utils.nbfile import dump_notebook  # noqa: E402
-from lab_utils.tools import export  # noqa: E402
-from lab_utils.tools.editions import exercise_edition  # noqa: E402
-from lab_utils.tools.grade import grade  # noqa: E402
-from lab_utils.tools.jobs import make_jobs  # noqa: E402
+from lab_utils.tools.grade.batch import grade  # noqa: E402
+from lab_utils.tools.grade.jobs import make_jobs  # noqa: E402
+from lab_utils.tools.lms import export  # noqa: E402
+from lab_utils.tools.publish.editions import exercise_edition  # noqa: E402
 from tests.lms import Student, moodle_worksheet, moodle_zip  # noqa: E402
 
 NOTEBOOKS = {"01": "01_linear_regression", "02": "02_logistic_regression", "03": "03_multilayer_perceptron"}

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lab_utils.tools.sweep import sweep
+from lab_utils.tools.run.sweep import sweep
 
 
 def timed(notebook: str, grid: list[dict], out: Path, **kw) -> tuple[float, float]:

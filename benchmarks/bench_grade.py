@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lab_utils.nbfile import dump_notebook  # noqa: E402
-from lab_utils.tools import sandbox, warm  # noqa: E402
-from lab_utils.tools.needed import skip_unneeded  # noqa: E402
-from lab_utils.tools.submissions import assemble, exercises_of  # noqa: E402
+from lab_utils.tools.grade.needed import skip_unneeded  # noqa: E402
+from lab_utils.tools.grade.submissions import assemble, exercises_of  # noqa: E402
+from lab_utils.tools.isolation import sandbox, warm  # noqa: E402
 
 NAMES = {"01": "01_linear_regression", "02": "02_logistic_regression", "03": "03_multilayer_perceptron"}
 

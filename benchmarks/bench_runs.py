@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lab_utils.tools.execution import KERNEL, command  # noqa: E402
+from lab_utils.tools.run.execution import KERNEL, command  # noqa: E402
 
 NOTEBOOK = ROOT / "tests" / "fixtures" / "practice.ipynb"
 

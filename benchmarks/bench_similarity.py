@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lab_utils.tools import similarity  # noqa: E402
+from lab_utils.tools.grade import similarity  # noqa: E402
 from tests import cells, similar  # noqa: E402
 
 TEMPLATE = ROOT / "exercises" / "01_linear_regression.ipynb"

@@ -9,10 +9,25 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-LANGUAGES = ("en", "ko")
-LANGUAGE_NAMES = {"en": "English", "ko": "Korean"}  # a catalog's Language-Team
+
+@dataclass(frozen=True)
+class Language:
+    """A language of the course: its code, its name in English (a catalog's Language-Team) and in itself (the
+    link from a notebook to its twin in that language)."""
+
+    code: str
+    name: str
+    own_name: str
+
+
+# The one declaration of the course's languages, the source language first.
+DECLARED = (Language("en", "English", "English"), Language("ko", "Korean", "한국어"))
+LANGUAGES = tuple(lang.code for lang in DECLARED)
+LANGUAGE_NAMES = {lang.code: lang.name for lang in DECLARED}
+OWN_NAMES = {lang.code: lang.own_name for lang in DECLARED}
 DOMAIN = "lab_utils"
 LOCALE_DIR = Path(__file__).parent / "locale"
 _settings = {"language": "en"}

@@ -21,6 +21,12 @@ def folder(language: str, kind: str) -> str:
     return root(language) + KINDS[kind]
 
 
+def place_of(rel_folder: str) -> tuple[str, str] | None:
+    """(language, kind) of a folder of editions (relative to the course folder, e.g. 'ko/exercises'), or None."""
+    return next(((language, kind) for language in LANGUAGES for kind in KINDS if folder(language, kind) == rel_folder),
+                None)
+
+
 def generated(language: str, kind: str) -> bool:
     """Whether that folder is made by `lab editions` (an edit there is lost at the next build)."""
     return (language, kind) != (SOURCE, "solution")

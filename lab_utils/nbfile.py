@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,14 @@ def tags(cell: dict[str, Any]) -> list[str]:
 def tagged(nb: dict[str, Any], tag: str) -> dict[str, Any] | None:
     """The notebook's first cell with this tag, or None."""
     return next((c for c in nb.get("cells", []) if tag in tags(c)), None)
+
+
+def cells_run(namespace: Mapping[str, Any]) -> list[str] | None:
+    """The source of every cell run in this kernel, the latest first (IPython keeps them in `In`), or None
+    outside IPython: the one place the checks and the parameters read the kernel's cell history."""
+    history = namespace.get("In")
+    if not isinstance(history, list):
+        history = namespace.get("_ih")
+    if not isinstance(history, list):
+        return None
+    return [source for source in reversed(history) if isinstance(source, str)]

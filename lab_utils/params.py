@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ParameterError
 from .i18n import tr
-from .nbfile import PARAMETERS_TAG, load_notebook, source_text, tags
+from .nbfile import PARAMETERS_TAG, cells_run, load_notebook, source_text, tags
 
 TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 _IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython"}
@@ -131,11 +131,11 @@ def check_value(param: Param, value: Any, fix: str | None = None) -> Any:
 def passed_names(namespace: Mapping[str, Any]) -> set[str] | None:
     """Names papermill passed as parameters (its injected '# Parameters' cell, read from IPython's input
     history), an empty set when the notebook runs with its defaults, or None outside IPython."""
-    history = namespace.get("In")
-    if not isinstance(history, list):
+    history = cells_run(namespace)
+    if history is None:
         return None
-    for source in reversed(history):
-        if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
+    for source in history:
+        if source.lstrip().startswith("# Parameters"):
             try:
                 tree = ast.parse(source)
             except SyntaxError:
@@ -161,9 +161,8 @@ def declared_types(namespace: Mapping[str, Any]) -> dict[str, Any]:
 
 def _parameters_source(namespace: Mapping[str, Any]) -> str | None:
     """The text of the parameters cell as last run (IPython's input history), or None outside IPython."""
-    history = namespace.get("In")
-    for source in reversed(history if isinstance(history, list) else []):
-        if isinstance(source, str) and ":" in source:
+    for source in cells_run(namespace) or []:
+        if ":" in source:
             try:
                 parse_parameters(source)
             except (ParameterError, SyntaxError, ValueError):

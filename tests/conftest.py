@@ -25,9 +25,8 @@ def fresh_exercise_outcomes():
     from lab_utils import i18n
     from lab_utils.exercises import core
 
-    core.forget()
-    yield
-    core.forget()
+    with core.new_session():
+        yield
     i18n.language("en")
 
 
@@ -35,7 +34,7 @@ def fresh_exercise_outcomes():
 def practice(tmp_path: Path) -> Path:
     """The exercise edition of the practice fixture, as `lab editions` makes it (a template to grade against)."""
     from lab_utils.nbfile import dump_notebook
-    from lab_utils.tools.editions import exercise_edition
+    from lab_utils.tools.publish.editions import exercise_edition
 
     path = tmp_path / "practice.ipynb"
     path.write_text(dump_notebook(exercise_edition(json.loads(PRACTICE.read_text()), path, PRACTICE.name)))

@@ -23,7 +23,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
 def test_imports_point_down_the_layers_and_never_in_a_cycle():
     done = lint_imports(ROOT)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "2 kept, 0 broken" in done.stdout
+    assert "3 kept, 0 broken" in done.stdout
 
 
 def test_the_contracts_catch_an_import_against_the_layers_and_a_module_without_one(tmp_path):
@@ -31,9 +31,15 @@ def test_the_contracts_catch_an_import_against_the_layers_and_a_module_without_o
     errors = tmp_path / "lab_utils" / "errors.py"
     errors.write_text(errors.read_text() + "\n\ndef _late():\n    from .tools import cli  # noqa\n")
     (tmp_path / "lab_utils" / "newcomer.py").write_text('"""A module nobody placed."""\n')
+    grid = tmp_path / "lab_utils" / "tools" / "run" / "grid.py"  # running reaching up into grading
+    grid.write_text(grid.read_text() + "\n\ndef _late():\n    from ..grade import batch  # noqa\n")
+    (tmp_path / "lab_utils" / "tools" / "helpers").mkdir()  # a job nobody placed among the tools
+    (tmp_path / "lab_utils" / "tools" / "helpers" / "__init__.py").write_text('"""Unplaced."""\n')
     done = lint_imports(tmp_path)
     assert done.returncode != 0 and "lab_utils.errors -> lab_utils.tools.cli" in done.stdout, done.stdout[-3000:]
     assert "lab_utils.newcomer" in done.stdout
+    assert "lab_utils.tools.run.grid -> lab_utils.tools.grade.batch" in done.stdout, done.stdout[-3000:]
+    assert "lab_utils.tools.helpers" in done.stdout
 
 
 def test_the_architecture_page_names_every_module():

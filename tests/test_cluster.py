@@ -10,7 +10,7 @@ import pytest
 
 from lab_utils import __version__
 from lab_utils.errors import LabError
-from lab_utils.tools.cluster import preflight
+from lab_utils.tools.run.cluster import preflight
 
 from .cells import lab
 
@@ -53,7 +53,7 @@ def rows(path):
 
 
 def test_equal_parameters_are_not_merged_into_one_run(cluster, tiny):
-    from lab_utils.tools.dispatch import run_many
+    from lab_utils.tools.run.dispatch import run_many
 
     address, _ = cluster
     source = tiny.read_text()
@@ -63,7 +63,7 @@ def test_equal_parameters_are_not_merged_into_one_run(cluster, tiny):
 
 def test_grading_on_the_cluster_is_sandboxed_and_judged_by_the_client(cluster, practice, tmp_path):
     """Three submissions on the 2 workers: each run in a sandbox there, its records judged here."""
-    from lab_utils.tools import sandbox
+    from lab_utils.tools.isolation import sandbox
 
     from .test_grade import SOLUTION, edit, rows_of, submission
 

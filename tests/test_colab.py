@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from lab_utils.results import read_results
-from lab_utils.tools.colab import INSTALL_TAG, SOURCE_ENV, expected_cells, repository, sync
-from lab_utils.tools.execution import kernelspec, run_papermill
+from lab_utils.tools.publish.colab import INSTALL_TAG, SOURCE_ENV, expected_cells, repository, sync
+from lab_utils.tools.run.execution import kernelspec, run_papermill
 
 from .conftest import NOTEBOOKS, ROOT
 

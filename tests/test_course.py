@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from lab_utils.exercises import practice
-from lab_utils.tools.grade import columns_of
+from lab_utils.tools.grade.batch import columns_of
 
 from . import cells
 
@@ -61,7 +61,7 @@ def test_bad_tables_are_one_line(tmp_path):
 
 @pytest.mark.parametrize("name", ["김민준", unicodedata.normalize("NFD", "김민준")])  # a zip made on macOS
 def test_without_an_lms_id_students_join_on_their_name_in_nfc(tmp_path, name):
-    from lab_utils.tools.course import course, read_batch
+    from lab_utils.tools.grade.course import course, read_batch
 
     a = batch(tmp_path / "a.csv", [("김민준", "")], [2])
     b = batch(tmp_path / "b.csv", [(name, "")], [1])

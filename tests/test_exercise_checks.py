@@ -120,3 +120,26 @@ def test_each_exercise_is_declared_once_and_has_its_verdict():
         assert [ex.number for ex in exercises] == list(range(1, len(exercises) + 1)), name
         assert {ex.module for ex in exercises} == {name}
         assert sorted(ex.id for ex in exercises) == sorted(answers.ANSWERS), name
+
+
+def test_every_exercise_a_notebook_checks_is_declared_and_every_declared_one_is_checked():
+    """Each solution notebook's stored outputs print one passed line per exercise of its checks module, and no
+    other: an exercise declared without a check cell, or a check cell for an exercise the module does not list
+    in EXERCISES, fails here."""
+    import importlib
+    import re
+
+    from lab_utils.nbfile import load_notebook
+    from lab_utils.tools.grade.submissions import exercises_of
+
+    from .conftest import NOTEBOOKS
+
+    for path in NOTEBOOKS:
+        nb = load_notebook(path)
+        module, exercises, _ = exercises_of(nb)
+        printed = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
+                          for o in c.get("outputs", []) if o.get("output_type") == "stream")
+        checked = set(re.findall(r"^✅ Exercise (\d+) \((.+?)\):", printed, re.M))
+        declared = {(str(ex.number), ex.title) for ex in importlib.import_module(
+            f"lab_utils.exercises.{module}").EXERCISES}
+        assert checked == declared == {(str(ex.number), ex.title) for ex in exercises}, path.name

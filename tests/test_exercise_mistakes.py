@@ -15,13 +15,13 @@ import matplotlib.pyplot as plt
 import pytest
 
 from lab_utils.exercises import assess, core, verdicts
-from lab_utils.tools.needed import needed
+from lab_utils.tools.grade.needed import needed
 
 from .cells import code_cells, exercise, filled, run
 
 NB1, NB2, NB3 = "01_linear_regression", "02_logistic_regression", "03_multilayer_perceptron"
 # exercise cell -> (notebook, its check cell, exercise id); the cells run before it are those a grading run keeps
-# (lab_utils.tools.needed), so the whole catalogue is judged as the grader runs it.
+# (lab_utils.tools.grade.needed), so the whole catalogue is judged as the grader runs it.
 EXERCISES = {
     "cell-10": (NB1, "check-01-loop", "01-loop"),
     "cell-18": (NB1, "check-01-gradients", "01-gradients"),

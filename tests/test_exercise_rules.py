@@ -7,7 +7,7 @@ import pytest
 
 from lab_utils.exercises import linear, logistic, mlp
 from lab_utils.i18n import tr
-from lab_utils.tools.verdicts import speaking
+from lab_utils.tools.grade.verdicts import speaking
 
 from .conftest import ROOT
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from lab_utils.tools import sandbox
-from lab_utils.tools.scan import python_source, scan
-from lab_utils.tools.submissions import assemble, read_submission
-from lab_utils.tools.tables import spreadsheet_cell
+from lab_utils.tools.grade.scan import python_source, scan
+from lab_utils.tools.grade.submissions import assemble, read_submission
+from lab_utils.tools.isolation import sandbox
+from lab_utils.tools.run.tables import spreadsheet_cell
 
 from . import cells
 from .conftest import PRACTICE as SOLUTION
@@ -57,7 +57,7 @@ HOSTILE = [
     # forging one's own score from inside the kernel
     ('patch_core', 'ex-double', r'''
 import lab_utils.exercises.core as c
-c._outcomes.clear()
+c.session().outcomes.clear()
 c.PASSED = 'not done yet'
 c.score_table = lambda *a: print('score: 2 / 2')
 def double(x):
@@ -97,7 +97,7 @@ def double(x):
     # below); other students' kernels (connection files, the network); a setsid child holding the output
     ('explorer', 'ex-half', r'''
 half = n / 2
-for f in ['{root}/lab_utils/exercises/core.py', '{root}/lab_utils/tools/verdicts.py', '{root}/README.md', '{template}']:
+for f in ['{root}/lab_utils/exercises/core.py', '{root}/lab_utils/tools/grade/verdicts.py', '{root}/README.md', '{template}']:
     try:
         open(f, 'a').write('\nTAMPERED = 1\n')
         print('WROTE', f)
@@ -502,8 +502,8 @@ def test_the_grader_survives_what_a_run_leaves_behind():
     """Records nested past the parser's depth, an executed copy that is no notebook, a formula or a terminal escape
     in a cell: each ends as a row with its reason, never a crash or a hang."""
     from lab_utils.exercises import linear
-    from lab_utils.tools import verdicts as v
-    from lab_utils.tools.sandbox import RunResult
+    from lab_utils.tools.grade import verdicts as v
+    from lab_utils.tools.isolation.sandbox import RunResult
 
     result = RunResult(code=0, log="", seconds=1.0, records="[" * 100_000,
                        executed='{"cells": [5, {"outputs": 7, "metadata": []}]}')
@@ -519,7 +519,7 @@ def test_a_slow_verdict_is_killed_in_its_own_process_and_the_grader_runs_on():
     the verdict's process; the next record gets a fresh one, and the grader's own threads never wait on it."""
     import threading
 
-    from lab_utils.tools import verdicts as v
+    from lab_utils.tools.grade import verdicts as v
 
     value = {"kind": "tensor", "shape": [2, 1], "dtype": "float32", "requires_grad": False, "leaf": True}
     run = {"X": {**value, "value": [[1.0], [2.0]]}, "y": {**value, "value": [[1.0], [3.0]]},
@@ -550,7 +550,7 @@ def test_a_slow_verdict_is_killed_in_its_own_process_and_the_grader_runs_on():
 @pytest.mark.parametrize("name", ["01_linear_regression", "02_logistic_regression", "03_multilayer_perceptron"])
 def test_the_solutions_raise_no_flag(name):
     """The course's own answers, scanned as the grader scans a submission: a flag must mean something."""
-    from lab_utils.tools.submissions import exercises_of
+    from lab_utils.tools.grade.submissions import exercises_of
 
     template = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
     _, _, allowed = exercises_of(template)
@@ -564,9 +564,9 @@ def test_a_korean_edition_is_graded_in_korean(tmp_path):
     """The Korean exercise editions' students get their verdicts and feedback in Korean, the English ones English."""
     from lab_utils.exercises import assess, practice
     from lab_utils.exercises.core import tr
-    from lab_utils.tools.grade import write_feedback
-    from lab_utils.tools.submissions import language_of
-    from lab_utils.tools.verdicts import speaking
+    from lab_utils.tools.grade.batch import write_feedback
+    from lab_utils.tools.grade.submissions import language_of
+    from lab_utils.tools.grade.verdicts import speaking
 
     assert language_of(json.loads((ROOT / "ko" / "exercises" / "01_linear_regression.ipynb").read_text())) == "ko"
     assert language_of(json.loads((ROOT / "exercises" / "01_linear_regression.ipynb").read_text())) == "en"
@@ -741,7 +741,7 @@ def test_blank_forgers_of_notebook_01_score_nothing(tmp_path):
 def test_a_grading_run_keeps_what_the_checks_read_and_skips_the_rest(name, module, skipped):
     """Derived from the notebook: exercises, checks, score table, parameters and the cells whose names they read
     (a check's declared reads included: 02's LogisticRegression); figures, studies and the playground skipped."""
-    from lab_utils.tools.needed import needed
+    from lab_utils.tools.grade.needed import needed
 
     nb = json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
     keep = needed(nb, module)
@@ -754,7 +754,7 @@ def test_a_grading_run_keeps_what_the_checks_read_and_skips_the_rest(name, modul
     cell = [c for c in nb["cells"] if "exercise" in c["metadata"].get("tags", [])][-1]
     import ast
 
-    from lab_utils.tools.needed import binds
+    from lab_utils.tools.grade.needed import binds
 
     def made(c: dict) -> list[str]:
         return sorted(binds(ast.parse(python_source("".join(c["source"]))[0])))

@@ -13,8 +13,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from lab_utils.tools import sandbox
-from lab_utils.tools.gradescope import RESULTS_SCHEMA, results
+from lab_utils.tools.grade.gradescope import RESULTS_SCHEMA, results
+from lab_utils.tools.isolation import sandbox
 
 from . import cells
 from .conftest import ROOT
@@ -59,7 +59,8 @@ def test_the_zip_has_its_scripts_at_the_root_and_is_the_same_each_time(tmp_path)
             assert (zf.getinfo(script).external_attr >> 16) & 0o111 == 0o111
         assert json.loads(zf.read("lab-autograder.json")) == {"template": TEMPLATE.name, "timeout": 300, "points": 30.0}
     assert {"setup.sh", "run_autograder", TEMPLATE.name, "package/pyproject.toml", "package/constraints.txt",
-            "package/lab_utils/tools/gradescope.py", "package/lab_utils/exercises/answers/linear.py"} <= set(names)
+            "package/lab_utils/tools/grade/gradescope.py",
+            "package/lab_utils/exercises/answers/linear.py"} <= set(names)
     assert not any("__pycache__" in n for n in names)
     bad = cells.lab("gradescope", SOLUTION, "--out", tmp_path / "c.zip", cwd=tmp_path)
     assert bad.returncode == 2 and "is not an exercise notebook" in bad.stderr and not (tmp_path / "c.zip").exists()

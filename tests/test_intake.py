@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from lab_utils.errors import LabError
-from lab_utils.tools.intake import MAX_ENTRIES, read_sources
+from lab_utils.tools.lms.intake import MAX_ENTRIES, read_sources
 
 from .lms import Student, canvas_zip, gradescope_zip, moodle_zip
 

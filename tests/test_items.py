@@ -3,8 +3,8 @@
 import pytest
 
 from lab_utils.exercises.core import Exercise
-from lab_utils.tools.items import items, point_biserial
-from lab_utils.tools.report import write_report
+from lab_utils.tools.grade.items import items, point_biserial
+from lab_utils.tools.grade.report import write_report
 
 EXERCISES = [Exercise("a", 1, "first", "practice"), Exercise("b", 2, "second", "practice"),
              Exercise("c", 3, "third", "practice")]

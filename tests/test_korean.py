@@ -19,9 +19,9 @@ import pytest
 from lab_utils import i18n
 from lab_utils.errors import LabError, ParameterError
 from lab_utils.exercises import core
-from lab_utils.tools import catalogs
-from lab_utils.tools.colab import BADGE_TAG, expected_cells
-from lab_utils.tools.editions import GENERATED, LANGUAGE_LINE, build, translation_problems
+from lab_utils.tools.publish import catalogs
+from lab_utils.tools.publish.colab import BADGE_TAG, expected_cells
+from lab_utils.tools.publish.editions import LANGUAGE_LINE, build, common_texts, translation_problems
 
 from .cells import code_cells, load, run, src
 from .conftest import NOTEBOOKS, ROOT
@@ -42,7 +42,7 @@ def korean():
 def test_every_catalog_is_complete_and_current():
     assert translation_problems(ROOT) == []
     changed = []
-    catalogs.update(ROOT, GENERATED, write=False, changed=changed)
+    catalogs.update(ROOT, common_texts(), write=False, changed=changed)
     assert changed == [], "a catalog is not merged with the current English: run `make editions`"
     assert not list((ROOT / "i18n" / "ko").glob("*.md")) or {p.name for p in (ROOT / "i18n" / "ko").glob("*.md")} \
         == {"glossary.md"}, "translations live in PO catalogs now"
@@ -131,7 +131,7 @@ def test_merging_an_unchanged_catalog_writes_nothing(tmp_path):
     shutil.copytree(ROOT / "i18n", tmp_path / "i18n")
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     before = {p.name: p.read_text() for p in (tmp_path / "i18n" / "ko").glob("*.po")}
-    assert catalogs.update(tmp_path, GENERATED) == []
+    assert catalogs.update(tmp_path, common_texts()) == []
     assert {p.name: p.read_text() for p in (tmp_path / "i18n" / "ko").glob("*.po")} == before
 
 
@@ -229,11 +229,15 @@ def test_korean_markdown_is_translated_and_linked(en, ko):
         if BADGE_TAG in cell["metadata"].get("tags", []):
             assert src(cell) == expected_cells(ko)[0]
             assert f"blob/main/ko/{en.parent.name}/{en.name}" in src(cell)
-            assert src(cell).endswith(f"[English](../../{en.parent.name}/{en.name})")
+            badge_line, _, note = src(cell).partition("\n\n")
+            assert badge_line.endswith(f"[English](../../{en.parent.name}/{en.name})")
+            # generated: the note in Korean, naming the English notebook and the catalog it is made from
+            assert note.startswith("<!-- `make editions`가 ") and f"`notebooks/{en.name}`" in note, note
+            assert f"`i18n/ko/{en.stem}.po`" in note and note.endswith("-->")
         else:
             assert HANGUL.search(src(cell)), f"{ko.name} cell {cell['id']} is not in Korean"
     badge = src(en_nb["cells"][0])
-    assert badge.endswith(f"[한국어](../ko/{en.parent.name}/{en.name})")
+    assert badge.split("\n\n")[0].endswith(f"[한국어](../ko/{en.parent.name}/{en.name})")
 
 
 def glossary() -> list[tuple[str, str, list[str]]]:

@@ -11,9 +11,9 @@ import zipfile
 import pytest
 
 from lab_utils.exercises import practice
-from lab_utils.tools import export
-from lab_utils.tools.grade import columns_of
-from lab_utils.tools.jobs import NOT_ENROLLED, make_jobs
+from lab_utils.tools.grade.batch import columns_of
+from lab_utils.tools.grade.jobs import NOT_ENROLLED, make_jobs
+from lab_utils.tools.lms import export
 
 from . import cells
 from .conftest import PRACTICE as SOLUTION
@@ -176,7 +176,7 @@ def test_canvas_gradebook_changes_only_in_its_column(tmp_path, template, bom):
 
 def test_bad_rosters_are_one_line(tmp_path, template):
     from lab_utils.errors import LabError
-    from lab_utils.tools.roster import read_roster
+    from lab_utils.tools.lms.roster import read_roster
 
     latin = tmp_path / "latin.csv"
     latin.write_bytes("Identifier,Full name\nParticipant 1,José\n".encode("latin-1"))

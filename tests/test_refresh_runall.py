@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from lab_utils.errors import LabError
-from lab_utils.tools.refresh import coalesce_streams, refresh
+from lab_utils.tools.run.refresh import coalesce_streams, refresh
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from lab_utils.exercises.core import Exercise
-from lab_utils.tools import sandbox
-from lab_utils.tools.regrade import Change, changes, earlier
+from lab_utils.tools.grade.regrade import Change, changes, earlier
+from lab_utils.tools.isolation import sandbox
 
 from . import cells
 from .conftest import PRACTICE as SOLUTION

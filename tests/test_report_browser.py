@@ -5,7 +5,7 @@ the flagged pair's code side by side, light mode, at desktop size and on a phone
 import pytest
 
 from lab_utils.exercises import linear
-from lab_utils.tools.report import write_report
+from lab_utils.tools.grade.report import write_report
 
 from . import cells, similar
 from .test_similarity import TEMPLATE, compare

@@ -12,9 +12,9 @@ import pytest
 from lab_utils.errors import ParameterError
 from lab_utils.nbfile import atomic_write
 from lab_utils.params import Param
-from lab_utils.tools.compare import compare_results
-from lab_utils.tools.execution import reason, without_kernel_notice
-from lab_utils.tools.grid import expand_grid, params_id, parse_grid_values
+from lab_utils.tools.run.compare import compare_results
+from lab_utils.tools.run.execution import reason, without_kernel_notice
+from lab_utils.tools.run.grid import expand_grid, params_id, parse_grid_values
 
 from .cells import lab
 
@@ -183,13 +183,13 @@ def test_kernel_tcp_notice_is_dropped_and_real_errors_stay():
 def test_the_run_command_keeps_parameter_types_and_stops_the_kernel_at_once(monkeypatch, tmp_path):
     import papermill
 
-    from lab_utils.tools.execution import command, kernel_config, main
+    from lab_utils.tools.run.execution import command, kernel_config, main
 
     calls = []
     monkeypatch.setattr(papermill, "execute_notebook", lambda *args, **kw: calls.append((args, kw)))
     params = {"lr": 1e-5, "epochs": 10, "gate": "1", "flag": True, "none": None}
     cmd = command("in.ipynb", "out.ipynb", params, "python3", tmp_path, kernel_dir=tmp_path / "k")
-    assert cmd[1:3] == ["-m", "lab_utils.tools.execution"]
+    assert cmd[1:3] == ["-m", "lab_utils.tools.run.execution"]
     assert main(cmd[3:]) == 0
     ((args, kw),) = calls
     assert args == ("in.ipynb", "out.ipynb") and kw["kernel_name"] == "python3" and kw["cwd"] == str(tmp_path)

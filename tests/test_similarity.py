@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from lab_utils.exercises import linear
-from lab_utils.tools import similarity
-from lab_utils.tools.report import write_report
+from lab_utils.tools.grade import similarity
+from lab_utils.tools.grade.report import write_report
 
 from . import cells, similar
 from .conftest import ROOT
@@ -138,7 +138,8 @@ def test_fingerprints_are_the_same_in_every_process():
     code = similar.PLANTED_A["cell-10"]
     here = sorted(int(h) for h in similarity._fingerprint(code).hashes)
     for seed in ("1", "2"):
-        out = subprocess.run([sys.executable, "-c", "import sys; from lab_utils.tools.similarity import _fingerprint;"
+        out = subprocess.run([sys.executable, "-c", "import sys; "
+                              "from lab_utils.tools.grade.similarity import _fingerprint;"
                               "print(sorted(int(h) for h in _fingerprint(sys.stdin.read()).hashes))"],
                              input=code, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
                              check=True)

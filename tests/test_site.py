@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from lab_utils.errors import LabError
-from lab_utils.tools.site import check_outputs, for_the_web, notebooks_table
+from lab_utils.tools.publish.site import check_outputs, for_the_web, notebooks_table
 
 from .conftest import NOTEBOOKS, ROOT
 

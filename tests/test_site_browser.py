@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_utils.tools.site import build, site_pages
+from lab_utils.tools.publish.site import build, site_pages
 
 from .conftest import ROOT
 

@@ -10,8 +10,8 @@ import pytest
 from nbclient import NotebookClient
 
 from lab_utils.errors import LabError
-from lab_utils.tools import sandbox
-from lab_utils.tools.validate import differences, out_of_order, template_for, validate
+from lab_utils.tools.grade.validate import differences, out_of_order, template_for, validate
+from lab_utils.tools.isolation import sandbox
 
 from . import cells
 from .conftest import PRACTICE as SOLUTION

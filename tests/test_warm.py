@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lab_utils.tools import sandbox, warm
-from lab_utils.tools.execution import reason, run_source
+from lab_utils.tools.isolation import sandbox, warm
+from lab_utils.tools.run.execution import reason, run_source
 
 needs_sandbox = pytest.mark.skipif(sandbox.available() is not None,
                                    reason="needs bubblewrap (apt-get install bubblewrap)")
@@ -156,7 +156,7 @@ def _shape(nb: dict) -> list:
 def in_process(source: str, tmp_path) -> tuple[int, dict, str]:
     """Run a notebook's text with inprocess.run_file in a Python of its own (the shell is process-wide)."""
     (tmp_path / "source.ipynb").write_text(source)
-    code = ("import sys; from pathlib import Path; from lab_utils.tools import inprocess; "
+    code = ("import sys; from pathlib import Path; from lab_utils.tools.isolation import inprocess; "
             "sys.exit(inprocess.run_file(Path('source.ipynb'), Path('out.ipynb'), {}, inprocess.shell()))")
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     return run.returncode, json.loads((tmp_path / "out.ipynb").read_text()), run.stderr

@@ -20,17 +20,16 @@ import importlib
 import json
 import math
 import os
-import signal
 import sys
 import textwrap
-import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 
 from ..i18n import LANGUAGES, N_, language, tr  # noqa: F401  (the checks' language is the package's)
 from ..nbfile import SCORES_KEY
+from .patches import TimeUp, time_limit  # noqa: F401  (the checks' time limit: core.time_limit)
 
 PASSED, FAILED, NOT_DONE, NOT_RUN = N_("passed"), N_("failed"), N_("not done yet"), N_("not checked")
 SEED_VARIABLE = "LAB_PROBE_SEED"  # set by the grader: each run's probes draw their fresh inputs from this seed
@@ -53,10 +52,6 @@ class NotDone(Exception):
     """Raised by a verdict: the exercise still holds its `...` placeholder."""
 
     cause = "not-done"
-
-
-class TimeUp(BaseException):
-    """Raised into code that ran past time_limit (a BaseException: student code's `except Exception` cannot keep it)."""
 
 
 @dataclass(frozen=True)
@@ -119,38 +114,35 @@ def verdict_of(exercise: Exercise) -> Callable[[dict], str] | None:
     return found.ANSWERS[exercise.id].verdict if found is not None else None
 
 
-# The checks run in this kernel: exercise id -> outcome, and -> the probe's record. A re-run replaces its entry.
-_outcomes: dict[str, Outcome] = {}
-_records: dict[str, dict] = {}
-_probing: list[str] = []  # the exercise whose probe is running: a check its re-run cell calls is skipped
+@dataclass
+class Session:
+    """What the checks of one kernel know: each exercise's last outcome and its probe's record (a re-run replaces
+    its entry), the exercise whose probe runs now (a check its re-run cell calls is skipped), and what the
+    grader's records file last held and was found to be."""
+
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+    records: dict[str, dict] = field(default_factory=dict)
+    probing: list[str] = field(default_factory=list)
+    written: str | None = None
+    meta: dict[str, object] = field(default_factory=dict)
 
 
-def forget() -> None:
-    """Forget every outcome and record of this kernel (a fresh start: what a restarted kernel has)."""
-    _outcomes.clear()
-    _records.clear()
+_sessions = [Session()]  # the kernel's session last: every check cell of a notebook shares it
+
+
+def session() -> Session:
+    """The checks' session of this kernel (see Session)."""
+    return _sessions[-1]
+
 
 @contextlib.contextmanager
-def time_limit(seconds: float | None = None) -> Iterator[None]:
-    """Stop student code that runs longer than `seconds` (default TIME_LIMIT; main thread on Unix, else no limit)."""
-    seconds = TIME_LIMIT if seconds is None else seconds
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise TimeUp
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    # Re-armed every 0.5 s: student code that catches the first interruption (a bare `except:`) gets another.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+def new_session() -> Iterator[Session]:
+    """A fresh session (what a restarted kernel has) while the block runs; the previous one comes back after."""
+    _sessions.append(Session())
     try:
-        yield
+        yield _sessions[-1]
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
+        _sessions.pop()
 
 # Symptoms in PyTorch's error messages that mean the same mistake in every exercise -> a hint. What an error means
 # in one exercise (a shape error in a class vs in a loop) is for that exercise's verdict to say.
@@ -211,18 +203,18 @@ def _announce(exercise: Exercise, result: Outcome) -> None:
     """Keep an exercise's outcome (as one line) and print its line."""
     message = " ".join(result.message.split())  # one line, whatever a repr of the student's object held
     message = message if len(message) <= 400 else message[:399] + "…"
-    _outcomes[exercise.id] = Outcome(result.status, result.cause, message)
+    session().outcomes[exercise.id] = Outcome(result.status, result.cause, message)
     print(exercise_line(exercise, result.status, message))
 
 
 def outcome(exercise_id: str) -> Outcome:
     """The last outcome of an exercise's check in this kernel; NOT_RUN if it never ran."""
-    return _outcomes.get(exercise_id, Outcome(NOT_RUN, "not-run", ""))
+    return session().outcomes.get(exercise_id, Outcome(NOT_RUN, "not-run", ""))
 
 
 def record(exercise_id: str) -> dict | None:
     """The record of the last probe of an exercise in this kernel (plain data), or None."""
-    return _records.get(exercise_id)
+    return session().records.get(exercise_id)
 
 
 def judge(verdict: Callable[[dict], str], record: dict) -> Outcome:
@@ -287,11 +279,12 @@ def run_check(exercise: Exercise, probe: Callable[[], dict]) -> None:
 
     The probe runs student code under the time limit; whatever escapes it is recorded as the probe's error.
     Returns nothing, so that a check as the last line of a cell shows only its line (see outcome())."""
-    if _probing:  # the student's cell calls a check itself and is being re-run by one: no check inside a check
+    now = session()
+    if now.probing:  # the student's cell calls a check itself and is being re-run by one: no check inside a check
         return
-    _probing.append(exercise.id)
+    now.probing.append(exercise.id)
     try:
-        with time_limit():
+        with time_limit(TIME_LIMIT):
             rec = probe()
     except KeyboardInterrupt:  # the student pressed stop
         raise
@@ -302,9 +295,9 @@ def run_check(exercise: Exercise, probe: Callable[[], dict]) -> None:
 
         rec = {"error": error_data(e)}
     finally:
-        _probing.clear()
-    _records[exercise.id] = rec
-    _export()
+        now.probing.clear()
+    now.records[exercise.id] = rec
+    _export(now)
     verdict = verdict_of(exercise)
     if verdict is None and os.environ.get(RECORDS_VARIABLE):
         print(tr("{mark} Exercise {number} ({title}): recorded for the grader", mark=MARK[NOT_RUN],
@@ -323,10 +316,9 @@ def run_check(exercise: Exercise, probe: Callable[[], dict]) -> None:
 # the records' "_meta" for the grader to flag.
 _WRITERS = {"json.dumps": (json, "dumps", json.dumps), "json.dump": (json, "dump", json.dump),
             "open": (builtins, "open", builtins.open), "os.replace": (os, "replace", os.replace)}
-_written: list[str] = []  # the records text this kernel wrote last
 
 
-def _export() -> None:
+def _export(now: Session) -> None:
     """When grading, every record so far into the grader's file (the grader judges them; it trusts no outcome)."""
     path = os.environ.get(RECORDS_VARIABLE)
     if not path:
@@ -335,21 +327,18 @@ def _export() -> None:
     patched = [name for name, (owner, attr, original) in _WRITERS.items() if getattr(owner, attr, None) is not original]
     try:
         with write_open(path, encoding="utf-8") as f:
-            foreign = bool(_written) and f.read() != _written[-1]
+            foreign = now.written is not None and f.read() != now.written
     except OSError:
-        foreign = bool(_written)
-    meta = {"patched": patched, "foreign_write": foreign or bool(_meta_seen.get("foreign_write"))}
-    _meta_seen.update(meta)
+        foreign = now.written is not None
+    meta = {"patched": patched, "foreign_write": foreign or bool(now.meta.get("foreign_write"))}
+    now.meta.update(meta)
     try:
-        text = dumps({**_records, "_meta": meta}, default=repr)
+        text = dumps({**now.records, "_meta": meta}, default=repr)
         with write_open(path, "w", encoding="utf-8") as f:
             f.write(text)
-        _written[:] = [text]
+        now.written = text
     except (OSError, ValueError, TypeError, RecursionError):
         pass
-
-
-_meta_seen: dict[str, object] = {}
 
 
 def lend(exercise: Exercise, find: Callable[[], tuple[object, dict | None]], probe: Callable[[object], dict],
@@ -387,7 +376,7 @@ def _as_is(found: dict, adapt: Callable[[type, dict], type] | None) -> object:
 
 def reads(*names: str) -> Callable[[Callable], Callable]:
     """Declare the notebook names a check reads without taking them as arguments: a grading run keeps the cells
-    that make them (lab_utils.tools.needed)."""
+    that make them (lab_utils.tools.grade.needed)."""
     def mark(check: Callable) -> Callable:
         check.reads = names
         return check

@@ -1,6 +1,6 @@
 """Every process-wide change the checks make while student code runs, each undone when its block ends, whatever
 the code did: methods of torch's classes (probe.Recorder: `Tensor.backward`, the two `zero_grad`s, a global
-optimizer step hook) through `patched`, and the alarm that stops slow code (core.time_limit). `process_state` is
+optimizer step hook) through `patched`, and the alarm that stops slow code (`time_limit`). `process_state` is
 what they touch, for a test to compare before and after.
 
 The Korean font that `plots.new_figure` adds to matplotlib's font list stays on purpose: the student's own figures
@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 _ABSENT = object()
+
+
+class TimeUp(BaseException):
+    """Raised into code that ran past time_limit (a BaseException: student code's `except Exception` cannot keep it)."""
 
 
 @contextlib.contextmanager
@@ -33,6 +38,27 @@ def patched(*changes: tuple[Any, str, Any]) -> Iterator[None]:
                     delattr(owner, name)
             else:
                 setattr(owner, name, value)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Stop student code that runs longer than `seconds` (main thread on Unix; elsewhere no limit)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise TimeUp
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    # Re-armed every 0.5 s: student code that catches the first interruption (a bare `except:`) gets another.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def process_state() -> dict[str, Any]:

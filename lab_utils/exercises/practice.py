@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..nbfile import cells_run
 from .core import (
     N_,
     Exercise,
@@ -62,7 +63,7 @@ def probe_half(namespace: dict, seed: int | None = None) -> dict:
     """The student's half; when grading, the cell is run again with an n drawn from the probe seed."""
     seed = probe_seed() if seed is None else seed
     n, half = namespace.get("n"), namespace.get("half", ...)
-    source = next((s for s in reversed(namespace.get("In", [])) if re.search(r"^half\s*=", s, re.M)), None)
+    source = next((s for s in cells_run(namespace) or [] if re.search(r"^half\s*=", s, re.M)), None)
     if seed and source is not None:
         n = given_half(seed)["n"]
         where = dict(namespace, n=n)

@@ -28,6 +28,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..nbfile import cells_run
 from .patches import patched
 from .stubs import is_stub
 
@@ -124,9 +125,8 @@ def find_cell(namespace: Mapping[str, Any], binds: set[str]) -> str | None:
 
     Jupyter keeps each cell's source in the `In` list; a cell that does not parse counts when its text assigns
     the names, so that its syntax error can be named."""
-    history = namespace.get("In") or namespace.get("_ih") or []
-    for source in reversed(list(history)):
-        if not isinstance(source, str) or not source.strip():
+    for source in cells_run(namespace) or []:
+        if not source.strip():
             continue
         try:
             found = binds <= _bound_names(ast.parse(source))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import LabError
 from ..params import read_parameters
-from .execution import KERNEL
+from .run.execution import KERNEL
 
 SUMMARY_COLUMNS = ["notebook", "status", "seconds", "converged", "final_loss", "accuracy", "success_rate", "error"]
 Option = Callable[[argparse.ArgumentParser], object]
@@ -102,7 +102,7 @@ def _print_record(rec: dict) -> None:
 
 @command("params", "list a notebook's parameters with types, defaults and help", notebook)
 def cmd_params(args: argparse.Namespace) -> int:
-    from .tables import table_text
+    from .run.tables import table_text
 
     rows = [{"name": p.name, "type": p.type.__name__, "default": repr(p.default), "help": p.help}
             for p in read_parameters(args.notebook).values()]
@@ -112,8 +112,8 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 @command("run", "execute one notebook with parameters and print its results", *RUN_OPTIONS)
 def cmd_run(args: argparse.Namespace) -> int:
-    from .grid import params_id, resolve_params
-    from .sweep import RUNS_DIR, execute
+    from .run.grid import params_id, resolve_params
+    from .run.sweep import RUNS_DIR, execute
 
     params = resolve_params(args.notebook, _pairs(args.p))
     out = Path(args.out) if args.out else RUNS_DIR / Path(args.notebook).stem / params_id(params)
@@ -132,9 +132,9 @@ def _sweep_options(p: argparse.ArgumentParser) -> None:
 @command("sweep", "run a grid of parameters (-p lr 0.1,0.5 -p seed 0..9) in parallel", *RUN_OPTIONS, parallel,
          _sweep_options)
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from .grid import expand_grid
-    from .sweep import RUNS_DIR, sweep
-    from .tables import flatten, table_text
+    from .run.grid import expand_grid
+    from .run.sweep import RUNS_DIR, sweep
+    from .run.tables import flatten, table_text
 
     raw = _pairs(args.p)
     if args.plot and not args.plot_x:
@@ -185,9 +185,9 @@ def _run_all_options(p: argparse.ArgumentParser) -> None:
          timeout(600, "seconds before a notebook is stopped"))
 def cmd_run_all(args: argparse.Namespace) -> int:
     from ..results import read_results
-    from .compare import RESULT_ATOL, RESULT_RTOL, compare_results
-    from .sweep import RUNS_DIR, execute
-    from .tables import table_text
+    from .run.compare import RESULT_ATOL, RESULT_RTOL, compare_results
+    from .run.sweep import RUNS_DIR, execute
+    from .run.tables import table_text
 
     notebooks = sorted(Path(args.folder).glob("*.ipynb"))
     if not notebooks:
@@ -215,7 +215,7 @@ def cmd_run_all(args: argparse.Namespace) -> int:
 @command("refresh", "re-execute notebooks in place, top to bottom (to update stored outputs)",
          lambda p: p.add_argument("notebooks", nargs="+"), kernel)
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from .refresh import refresh
+    from .run.refresh import refresh
 
     for nb in args.notebooks:
         seconds = refresh(nb, args.kernel)
@@ -226,7 +226,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 @command("colab-sync", "rewrite the Colab badge and install cell from pyproject.toml",
          lambda p: p.add_argument("notebooks", nargs="+"), check("only report notebooks that are out of date (exit 1)"))
 def cmd_colab_sync(args: argparse.Namespace) -> int:
-    from .colab import sync
+    from .publish.colab import sync
 
     changed = sync(args.notebooks, check=args.check)
     for nb in changed:
@@ -239,8 +239,8 @@ def cmd_colab_sync(args: argparse.Namespace) -> int:
          lambda p: p.add_argument("--refresh", action="store_true",
                                   help="re-execute every executed edition (the Korean solutions), changed or not"))
 def cmd_editions(args: argparse.Namespace) -> int:
-    from .colab import find_pyproject
-    from .editions import build
+    from .publish.colab import find_pyproject
+    from .publish.editions import build
 
     root = find_pyproject(Path.cwd()).parent
     changed = build(root, check=args.check, refresh=args.refresh)
@@ -287,10 +287,10 @@ def _grade_options(p: argparse.ArgumentParser) -> None:
 
 @command("grade", "grade submitted exercise notebooks, each sandboxed, into a CSV", _grade_options)
 def cmd_grade(args: argparse.Namespace) -> int:
-    from .grade import grade, preflight
-    from .grid import resolve_params
-    from .sandbox import Limits, parse_size
-    from .tables import table_text
+    from .grade.batch import grade, preflight
+    from .isolation.sandbox import Limits, parse_size
+    from .run.grid import resolve_params
+    from .run.tables import table_text
 
     params = resolve_params(args.notebook, _pairs(args.p))  # the arguments first; grade() then checks the sandbox
     if args.processes < 16 or args.timeout <= 0:
@@ -339,7 +339,7 @@ def _export_options(p: argparse.ArgumentParser) -> None:
 @command("export", "grades and feedback back into the LMS: Moodle's import CSV and feedback zip, Canvas's "
                    "gradebook", _export_options)
 def cmd_export(args: argparse.Namespace) -> int:
-    from . import export
+    from .lms import export
 
     grades, roster, target = Path(args.grades), Path(args.roster), Path(args.out)
     for path, flag in ((grades, "GRADES"), (roster, "--roster")):
@@ -368,7 +368,7 @@ def _validate_options(p: argparse.ArgumentParser) -> None:
 @command("validate", "check your notebook before you submit it: graded exactly as lab grade does, and what a "
                      "fresh top-to-bottom run changes", _validate_options)
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import report, validate
+    from .grade.validate import report, validate
 
     if args.timeout <= 0:
         raise LabError("--timeout must be above 0 (a kernel alone needs a few seconds)")
@@ -387,7 +387,7 @@ def _gradescope_options(p: argparse.ArgumentParser) -> None:
 @command("gradescope", "build the autograder.zip that grades each Gradescope submission with lab grade",
          _gradescope_options)
 def cmd_gradescope(args: argparse.Namespace) -> int:
-    from .gradescope import build
+    from .grade.gradescope import build
 
     if args.points is not None and args.points <= 0:
         raise LabError("--points must be above 0 (the assignment's total on Gradescope)")
@@ -407,7 +407,7 @@ def _course_options(p: argparse.ArgumentParser) -> None:
 @command("report", "the course view: one row per student across several graded batches (the three notebooks)",
          _course_options)
 def cmd_report(args: argparse.Namespace) -> int:
-    from .course import course, read_batch, write_course
+    from .grade.course import course, read_batch, write_course
 
     for path in map(Path, args.grades):
         if not path.is_file():
@@ -423,8 +423,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 @command("site", "build the course web site from the notebooks' stored outputs (no execution)",
          out("build/site", "output folder (default: build/site; pages in html/)"))
 def cmd_site(args: argparse.Namespace) -> int:
-    from .colab import find_pyproject
-    from .site import build
+    from .publish.colab import find_pyproject
+    from .publish.site import build
 
     root = find_pyproject(Path.cwd()).parent
     out = Path(args.out).resolve()

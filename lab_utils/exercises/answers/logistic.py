@@ -1,7 +1,7 @@
 """The answers to the exercises of notebook 02 (logistic regression): the verdicts, and what they compare a record with.
 
 The grader and the student's own notebook use them; a grading run never sees them (the sandbox hides this
-folder: lab_utils.tools.sandbox.hidden_paths), so a submission can only produce evidence by computing it.
+folder: lab_utils.tools.isolation.sandbox.hidden_paths), so a submission can only produce evidence by computing it.
 
 Over 300 lines because it is the catalogue of one notebook's named mistakes: each slip a verdict can name is a
 line here, and the sandbox hides this folder whole.

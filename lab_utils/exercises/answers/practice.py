@@ -2,7 +2,7 @@
 they compare a record with.
 
 The grader and the student's own notebook use them; a grading run never sees them (the sandbox hides this
-folder: lab_utils.tools.sandbox.hidden_paths), so a submission can only produce evidence by computing it.
+folder: lab_utils.tools.isolation.sandbox.hidden_paths), so a submission can only produce evidence by computing it.
 """
 
 from __future__ import annotations
