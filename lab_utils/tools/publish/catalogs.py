@@ -4,13 +4,19 @@ Two kinds of catalog, one file per language and source:
 - i18n/<lang>/<notebook>.po: a notebook's markdown cells (msgctxt = the cell's id, msgid = its English text) and
   the human-readable string literals of its code cells (msgctxt = CODE_CONTEXT, msgid = the literal as written in
   Python, msgstr = the translated literal; one entry per distinct literal, so a key used twice stays one key);
-  i18n/<lang>/common.po: the text the generator adds (the exercise editions' introduction and last cell).
+  i18n/<lang>/common.po: the text the generator adds (the exercise editions' introduction and last cell, the
+  install cell's comments, the note that ends a generated notebook's first cell).
 - lab_utils/locale/<lang>/LC_MESSAGES/lab_utils.po: every template lab_utils passes to tr() or marks with N_().
 
 update() follows msgmerge's rules: an entry whose English changed keeps its translation, marked fuzzy with the
 previous English beside it (`#| msgid`); a new text gets an empty entry; a text that is gone becomes obsolete
 (`#~`). A translator edits the msgstr and removes the fuzzy flag (Poedit, Weblate or any editor do both);
 problems() lists what still needs that, one line each, and the editions stop until the list is empty.
+
+Why not xgettext and msgmerge themselves: xgettext reads source files, not a notebook's JSON cells, and cannot key
+an entry by its cell's id; msgmerge would make `make editions` need GNU gettext's binaries, which the course's two
+commands must not (they install from PyPI only). The files are gettext's own, so msgfmt --check, Poedit and
+Weblate read and write them as they are (CI runs msgfmt --check on every catalog).
 
 Over 300 lines because the extraction and merge rules (msgmerge's, applied to notebook cells, code strings and
 comments) are one piece: a change to one side needs the other.
