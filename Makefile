@@ -54,8 +54,9 @@ test-here:
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not browser and not ci" -rs $(NBVAL) $(PYTEST_ARGS)
 
 # The tests that take longest and add least to a quick check: whole sandboxed grading batches (the hostile corpus,
-# forgers of notebook 01), every notebook's cells run twice, the exercise notebooks in simulated Colab and a sweep
-# that survives a killed Dask worker. CI runs them after make test (.ci/run).
+# forgers of notebook 01), every notebook's cells run twice, the exercise notebooks in simulated Colab, a sweep
+# that survives a killed Dask worker, ARCHITECTURE.md's recipes performed (tests/test_recipes.py) and the cells a
+# grading run skips changing no outcome. CI runs them after make test (.ci/run).
 test-ci: venv
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "ci" -rs $(PYTEST_ARGS)
 

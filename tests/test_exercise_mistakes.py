@@ -493,6 +493,7 @@ def test_the_grader_reaches_the_same_verdict_on_the_seed_it_chose_and_not_on_ano
 FIRST_MISTAKE = {c.cell: c for c in reversed(MISTAKES)}  # one mistake per exercise
 
 
+@pytest.mark.ci  # each case runs its notebook twice (18 s in all): with the grading batches; bench_warm.py does all 168
 @pytest.mark.parametrize("case", [*FIRST_MISTAKE.values(), *FIRST_CORRECT.values()],
                          ids=lambda c: f"{c.cell}:{c.cause}")
 def test_the_cells_a_grading_run_skips_change_no_outcome(case):

@@ -12,6 +12,7 @@ import textwrap
 from pathlib import Path
 
 import polib
+import pytest
 
 from lab_utils.tools.isolation import sandbox
 
@@ -154,6 +155,7 @@ def copy_course(target: Path) -> Path:
     return target
 
 
+@pytest.mark.ci  # executes two notebooks and grades a batch (about 15 s): with the sandboxed batches (make test-ci)
 def test_the_recipes_add_a_notebook_and_an_exercise_end_to_end(tmp_path):
     course = copy_course(tmp_path / "course")
     env = {"PYTHONPATH": str(course)}

@@ -176,6 +176,7 @@ def test_cells_run_in_process_give_a_kernels_outputs(tmp_path):
     assert reason(stderr) == "ZeroDivisionError: division by zero"
 
 
+@pytest.mark.ci  # starts three sandboxes and a fresh kernel: with the sandboxed batches
 @needs_sandbox
 def test_a_runner_gone_between_runs_is_replaced_and_one_that_cannot_start_falls_back_to_a_fresh_kernel(capfd):
     import os
