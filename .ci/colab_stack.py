@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from lab_utils import layout  # noqa: E402
+from lab_utils.i18n import LANGUAGES  # noqa: E402
 from lab_utils.results import read_results  # noqa: E402
 from lab_utils.tools.run.compare import compare_results  # noqa: E402
 from lab_utils.tools.run.dispatch import in_parallel  # noqa: E402
@@ -36,7 +38,7 @@ from lab_utils.tools.run.execution import kernelspec, run_papermill  # noqa: E40
 CONSTRAINTS = ROOT / ".ci" / "colab-constraints.txt"
 CACHE = ROOT / ".cache" / "colab-stack"
 KERNEL = "colab-stack"
-EDITIONS = ["notebooks", "exercises", "ko/notebooks", "ko/exercises"]
+EDITIONS = [layout.folder(language, kind) for language in LANGUAGES for kind in layout.KINDS]
 MARKS = ("✅", "❌", "⏳")
 
 
@@ -165,13 +167,14 @@ def run_one(path: Path, work: Path) -> tuple[str, float, list[str]]:
             if o.get("output_type") == "error":
                 problems.append(f"cell {cell.get('id')} raised {o.get('ename')}: {str(o.get('evalue'))[:200]}")
     lines = check_lines(nb)
-    solution = "exercises" not in rel
+    language, kind = layout.place_of(rel.rpartition("/")[0]) or (layout.SOURCE, "solution")
+    solution = kind == "solution"
     want = "✅" if solution else "⏳"
     if len(lines) < 3 or any(not ln.startswith(want) for ln in lines):
         problems.append(f"the checks printed {lines or 'nothing'}; every one should be {want}")
-    if rel.startswith("ko/") and not all("실습" in ln for ln in lines):
+    if language != layout.SOURCE and any("Exercise" in ln for ln in lines):
         # The installed wheel must carry the runtime catalog, and polib read it, on Colab's stack.
-        problems.append(f"a Korean notebook's checks printed English: {lines[:1]}")
+        problems.append(f"a translated ({language}) notebook's checks printed English: {lines[:1]}")
     if solution:
         stored = read_results(path)
         problems += compare_results(stored, read_results(out))
