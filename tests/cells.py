@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+from lab_utils import layout
+
 from .conftest import ROOT
 
 
@@ -26,7 +28,7 @@ def src(cell: dict) -> str:
 
 
 def exercise(name: str) -> dict:
-    return json.loads((ROOT / "exercises" / f"{name}.ipynb").read_text())
+    return json.loads((ROOT / layout.folder(layout.SOURCE, "exercise") / f"{name}.ipynb").read_text())
 
 
 def source(nb: dict, cell_id: str) -> str:
