@@ -9,6 +9,7 @@ from .i18n import LANGUAGES
 SOURCE = "en"  # the language the solution notebooks are written in
 KINDS = {"solution": "notebooks", "exercise": "exercises"}  # kind -> its folder within a language's root
 TRANSLATIONS = "i18n"  # the notebooks' catalogs: i18n/<language>/<notebook>.po
+COMMON = "common"  # i18n/<language>/common.po: the texts the generator adds to every edition
 
 
 def root(language: str) -> str:
@@ -19,6 +20,12 @@ def root(language: str) -> str:
 def folder(language: str, kind: str) -> str:
     """The folder of one edition kind in one language, relative to the course folder (e.g. 'ko/exercises')."""
     return root(language) + KINDS[kind]
+
+
+def catalog(language: str, name: str) -> str:
+    """The catalog of a notebook (its stem) or of the generator's texts (COMMON) in one language, relative to the
+    course folder (e.g. 'i18n/ko/01_linear_regression.po')."""
+    return f"{TRANSLATIONS}/{language}/{name}.po"
 
 
 def place_of(rel_folder: str) -> tuple[str, str] | None:

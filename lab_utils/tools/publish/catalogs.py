@@ -47,7 +47,7 @@ CODE_CONTEXTS = (CODE_CONTEXT, COMMENT_CONTEXT)
 _KEPT_COMMENT = re.compile(r"^#(#|\s*YOUR CODE HERE\b|\s*noqa\b|\s*type:)")
 ALT_SUFFIX = ":alt"  # msgctxt of a code cell's figure alt text (its metadata mystnb.image.alt): "<cell id>:alt"
 KEEP = "keep"  # a translator comment starting with this: the English literal stays (e.g. the lecture's own log line)
-SOURCE_DIR, I18N_DIR = layout.folder(layout.SOURCE, "solution"), layout.TRANSLATIONS
+SOURCE_DIR = layout.folder(layout.SOURCE, "solution")
 _WORDS = re.compile(r"[A-Za-z]{2,}")
 _NAME_LIKE = re.compile(r"^[\w.\-]*$")
 _MAGIC = re.compile(r"^[ \t]*[%!].*$", re.M)
@@ -232,12 +232,11 @@ class Catalog:
 
 def catalogs(root: Path, lang: str, common: tuple[Text, ...]) -> list[Catalog]:
     """Every catalog of a language: each notebook's, the generator's common texts, the package's messages."""
-    folder = root / I18N_DIR / lang
     out = []
     for src in sorted((root / SOURCE_DIR).glob("*.ipynb")):
         rel = src.relative_to(root).as_posix()
-        out.append(Catalog(folder / f"{src.stem}.po", tuple(notebook_texts(load_notebook(src), rel))))
-    out.append(Catalog(folder / "common.po", common))
+        out.append(Catalog(root / layout.catalog(lang, src.stem), tuple(notebook_texts(load_notebook(src), rel))))
+    out.append(Catalog(root / layout.catalog(lang, layout.COMMON), common))
     if (root / "lab_utils").is_dir():
         out.append(Catalog(catalog_path(lang, root / "lab_utils" / LOCALE_DIR.name), tuple(runtime_texts(root))))
     return out

@@ -64,8 +64,7 @@ def generated_note(rel: str, translations: dict[tuple[str, str], str]) -> str:
         return ""
     sources = [f"`{layout.folder(layout.SOURCE, 'solution')}/{name}`"]
     if place[0] != layout.SOURCE:
-        stem = name.rsplit(".", 1)[0]
-        sources.append(f"`{layout.TRANSLATIONS}/{place[0]}/{stem}.po`")
+        sources.append(f"`{layout.catalog(place[0], Path(name).stem)}`")
     note = translations.get((NOTE_CONTEXT, GENERATED_NOTE), GENERATED_NOTE)
     return "\n\n" + note.format(sources=", ".join(sources))
 
@@ -115,7 +114,7 @@ def expected_cells(notebook: Path) -> tuple[str, str]:
 
 def _common_translations(root: Path, language: str) -> dict[tuple[str, str], str]:
     """{(context, English): translation} of the generator's common catalog (i18n/<language>/common.po)."""
-    path = root / layout.TRANSLATIONS / language / "common.po"
+    path = root / layout.catalog(language, layout.COMMON)
     if language == layout.SOURCE or not path.is_file():
         return {}
     import polib

@@ -50,7 +50,6 @@ BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
 STUB_MARK = "# YOUR CODE HERE"
 SOURCE_DIR, EXERCISE_DIR = layout.folder(layout.SOURCE, "solution"), layout.folder(layout.SOURCE, "exercise")
-I18N_DIR = layout.TRANSLATIONS
 LAB_IMPORT = re.compile(r"^import lab_utils as lab\b.*$", re.M)
 LANGUAGE_LINE = 'lab.language("{lang}")  # 메시지, 그림, 위젯을 한국어로'
 INTRO_ID, SUBMIT_ID = "exercise-intro", "exercise-submit"
@@ -243,13 +242,11 @@ def edition_notebook(edition: Edition, root: Path) -> dict[str, Any]:
     """The notebook an edition consists of."""
     nb = load_notebook(edition.source)
     name = edition.source.name
-    if edition.language == "en":
+    if edition.language == layout.SOURCE:
         return exercise_edition(nb, edition.target, name, where=edition.target.relative_to(root).as_posix())
-    folder = root / I18N_DIR / edition.language
-    po = folder / f"{edition.source.stem}.po"
-    cells, strings = catalogs.table(po)
+    cells, strings = catalogs.table(root / layout.catalog(edition.language, edition.source.stem))
     if edition.kind == "exercise":
-        texts = catalogs.table(folder / "common.po")[0]
+        texts = catalogs.table(root / layout.catalog(edition.language, layout.COMMON))[0]
         nb = exercise_edition(nb, edition.target, name, texts, f"{layout.folder(edition.language, 'solution')}/{name}",
                               edition.target.relative_to(root).as_posix())
     else:
